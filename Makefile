@@ -1,0 +1,76 @@
+# Victims Code Action Tracker: set up, run and test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+export TRACKER_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: run test setup system-deps venv assets db serve scheduler lint bench guide clean
+
+## make run: set everything up, load the demo plan if the database is empty, start the app and scheduler
+run: setup db
+	@echo "Starting the tracker on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## make test: run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+test: setup
+	env -u TEST_DATABASE_URL TEST_POSTGRES_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "Running the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(VENV)/bin/pytest; \
+	fi
+
+setup: system-deps venv assets
+
+# Debian packages the tracker needs: Chromium for browser tests, fonts and Pango for WeasyPrint, Node for assets.
+system-deps:
+	@missing=""; \
+	for cmd in chromium node npm; do command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
+	[ -e /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libpango-1.0.so.0 ] || missing="$$missing pango"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages for:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			chromium nodejs npm libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation >/dev/null; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+assets: tracker/static/govuk/app.css
+
+tracker/static/govuk/app.css: package.json tracker/static/src/app.scss tracker/static/src/_tracker.scss
+	npm install --no-audit --no-fund --silent
+	mkdir -p tracker/static/govuk tracker/static/vendor
+	rm -rf tracker/static/govuk/assets
+	cp -r node_modules/govuk-frontend/dist/govuk/assets tracker/static/govuk/assets
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js tracker/static/govuk/
+	cp node_modules/axe-core/axe.min.js tracker/static/vendor/axe.min.js
+	npm run --silent build
+
+## make db: create or upgrade the database; load the demo plan only when it has no actions
+db: setup
+	$(FLASK) tracker init
+	$(FLASK) tracker demo --if-empty
+
+## make serve: the production shape on one machine (gunicorn workers + scheduler process)
+serve: setup
+	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (PostgreSQL) and SECRET_KEY first; see README" && exit 1)
+	TRACKER_ENV=production $(FLASK) tracker init
+	TRACKER_ENV=production $(FLASK) scheduler run & \
+	TRACKER_ENV=production $(VENV)/bin/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} \
+		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}" wsgi:app; \
+	kill %1 2>/dev/null || true
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules tracker/static/govuk tracker/static/vendor .pytest_cache

@@ -1,0 +1,131 @@
+"""Configuration read from the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment; each can be overridden by an environment variable."""
+
+    ENV_NAME = "embedded"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
+    SERVICE_NAME = "Victims Code Action Tracker"
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Office of the Police and Crime Commissioner")
+    SUBGROUP_NAME = os.environ.get(
+        "SUBGROUP_NAME", "Victims and Witnesses subgroup of the Local Criminal Justice Board"
+    )
+    PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL")
+    CODE_EDITION = os.environ.get("CODE_EDITION", "2020")
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 60)
+    SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+    SIGN_IN_MAX_FAILURES = _int("SIGN_IN_MAX_FAILURES", 5)
+    SIGN_IN_WINDOW_MINUTES = _int("SIGN_IN_WINDOW_MINUTES", 15)
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS = _int("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20)
+    WTF_CSRF_TIME_LIMIT = None
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    # BRAG rule thresholds (DESIGN.md section 3)
+    RAG_RED_DUE_DAYS = _int("RAG_RED_DUE_DAYS", 14)
+    RAG_RED_PROGRESS_BELOW = _int("RAG_RED_PROGRESS_BELOW", 50)
+    RAG_AMBER_DUE_DAYS = _int("RAG_AMBER_DUE_DAYS", 30)
+    RAG_AMBER_PROGRESS_BELOW = _int("RAG_AMBER_PROGRESS_BELOW", 75)
+    RAG_STALE_DAYS = _int("RAG_STALE_DAYS", 30)
+    RAG_AMBER_EXTENSIONS = _int("RAG_AMBER_EXTENSIONS", 2)
+
+    # Evidence uploads
+    EVIDENCE_MAX_BYTES = _int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+
+    # Mail
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_SECURITY = os.environ.get("MAIL_SECURITY", "starttls")  # none, starttls or tls
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "action-tracker@localhost")
+    MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 30)
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+
+    # Reminders and scheduled work
+    DIGEST_WEEKDAY = os.environ.get("DIGEST_WEEKDAY", "mon")
+    DIGEST_HOUR = _int("DIGEST_HOUR", 7)
+    DUE_SOON_DAYS = _int("DUE_SOON_DAYS", 14)
+    ESCALATION_WORKING_DAYS = _int("ESCALATION_WORKING_DAYS", 10)
+    REPORT_BUILD_WORKING_DAY = _int("REPORT_BUILD_WORKING_DAY", 5)
+    SMALL_SAMPLE_BELOW = _int("SMALL_SAMPLE_BELOW", 30)
+    LARGE_GAP_POINTS = _int("LARGE_GAP_POINTS", 15)
+    RUN_SCHEDULER = _bool("RUN_SCHEDULER", False)
+
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
+    LOG_JSON = _bool("LOG_JSON", False)
+
+
+class EmbeddedConfig(Config):
+    """The default: SQLite in the instance folder, a generated secret key, no TLS on localhost."""
+
+    ENV_NAME = "embedded"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = "http"
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, a real secret key, secure cookies."""
+
+    ENV_NAME = "production"
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 1)
+    LOG_JSON = _bool("LOG_JSON", True)
+
+
+class TestConfig(EmbeddedConfig):
+    """Tests: a throwaway database, fixed secret, CSRF on as in production."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-use-anywhere-else"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SERVER_NAME = None
+    # Fast hashing keeps hundreds of test sign-ins quick; never used outside tests.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    MAIL_SERVER = ""
+    RUN_SCHEDULER = False
+
+
+CONFIGS = {"embedded": EmbeddedConfig, "production": ProductionConfig, "test": TestConfig}
+
+WEAK_SECRET_KEYS = {None, "", "change-me", "dev", "secret", "changeme"}
+
+
+def instance_secret_key(instance_path):
+    """Return the secret key kept in the instance folder, creating it on first use."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,35 @@
+"""Access rules for the foundation: sign-in, account, dashboard, admin of users."""
+
+from tests.access import ADMIN_ONLY, ADMIN_POST, PUBLIC, READ_ALL, SIGNED_IN_POST
+
+RULES = {
+    "static": {"method": "GET", "args": lambda d: {"filename": "app.js"}, "expect": PUBLIC},
+    "main.healthz": {"method": "GET", "args": lambda d: {}, "expect": PUBLIC},
+    "main.accessibility": {"method": "GET", "args": lambda d: {}, "expect": PUBLIC},
+    "main.privacy": {"method": "GET", "args": lambda d: {}, "expect": PUBLIC},
+    "main.dashboard": {"method": "GET", "args": lambda d: {}, "expect": READ_ALL},
+    "auth.sign_in": {
+        "method": "GET",
+        "args": lambda d: {},
+        "expect": {"anon": 200, "viewer": 302, "lead": 302, "other_lead": 302, "chair": 302, "admin": 302},
+    },
+    "auth.sign_out": {"method": "POST", "args": lambda d: {}, "expect": SIGNED_IN_POST},
+    "auth.account": {"method": "GET", "args": lambda d: {}, "expect": READ_ALL},
+    "auth.forgot_password": {"method": "GET", "args": lambda d: {}, "expect": PUBLIC},
+    "auth.reset_password": {
+        "method": "GET",
+        "args": lambda d: {"token": "not-a-real-token"},
+        "expect": {r: 404 for r in PUBLIC},
+    },
+    "admin.users": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
+    "admin.new_user": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
+    "admin.edit_user": {"method": "GET", "args": lambda d: {"user_id": d.viewer.id}, "expect": ADMIN_ONLY},
+    "admin.deactivate_user": {"method": "POST", "args": lambda d: {"user_id": d.spare.id}, "expect": ADMIN_POST},
+    "admin.reactivate_user": {"method": "POST", "args": lambda d: {"user_id": d.spare.id}, "expect": ADMIN_POST},
+    "admin.departments": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
+    "admin.edit_department": {
+        "method": "GET",
+        "args": lambda d: {"department_id": d.department.id},
+        "expect": ADMIN_ONLY,
+    },
+}

@@ -1,0 +1,79 @@
+"""Test factories: make users, departments and actions with sensible defaults."""
+
+import itertools
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from tracker.auth.models import Department, User
+from tracker.plan.models import Action
+from tracker.reference.models import CodeRight, Priority
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+class Factory:
+    def __init__(self, db):
+        self.db = db
+
+    def department(self, name=None):
+        """A department, found by name or created."""
+        name = name or f"Department {next(_counter)}"
+        existing = self.db.session.scalar(select(Department).where(Department.name == name))
+        if existing:
+            return existing
+        department = Department(name=name)
+        self.db.session.add(department)
+        self.db.session.commit()
+        return department
+
+    def user(self, role="lead", *, name=None, email=None, department=None, active=True, password=PASSWORD):
+        """A user who can sign in with PASSWORD."""
+        number = next(_counter)
+        if role == "lead" and department is None:
+            department = self.department("Contact Management")
+        user = User(
+            name=name or f"Test {role.capitalize()} {number}",
+            email=email or f"{role}{number}@example.org",
+            role=role,
+            department=department,
+            active=active,
+        )
+        user.set_password(password)
+        self.db.session.add(user)
+        self.db.session.commit()
+        return user
+
+    def right(self, number):
+        return self.db.session.scalar(select(CodeRight).where(CodeRight.number == number))
+
+    def priority(self, number):
+        return self.db.session.scalar(select(Priority).where(Priority.number == number))
+
+    def action(self, *, owner=None, reference=None, title="Revise the acknowledgement letter", today=None, **fields):
+        """An open action owned by a lead, due in 60 days unless told otherwise."""
+        today = today or date.today()
+        owner = owner or self.user("lead")
+        number = next(_counter)
+        due = fields.pop("due", today + timedelta(days=60))
+        rights = fields.pop("rights", [3])
+        priorities = fields.pop("priorities", [2])
+        action = Action(
+            reference=reference or f"VV-{number:03d}",
+            title=title,
+            description=fields.pop("description", "Rewrite the letter in plain English."),
+            owner=owner,
+            department=fields.pop("department", owner.department),
+            start_date=fields.pop("start", today - timedelta(days=30)),
+            original_due_date=fields.pop("original_due", due),
+            current_due_date=due,
+            status=fields.pop("status", "in_progress"),
+            progress=fields.pop("progress", 40),
+            rights=[self.right(n) for n in rights],
+            priorities=[self.priority(n) for n in priorities],
+            **fields,
+        )
+        self.db.session.add(action)
+        self.db.session.commit()
+        return action

@@ -1,0 +1,82 @@
+"""Every URL rule of the app, for every role and signed out, answers as designed."""
+
+from types import SimpleNamespace
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from tests.access import ROLES, all_rules
+from tests.factories import PASSWORD
+from tracker import create_app
+from tracker.audit.models import AuditEvent
+
+RULES = all_rules()
+
+
+def _endpoints():
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()})
+
+
+ENDPOINTS = _endpoints()
+
+
+def test_every_route_has_access_rules():
+    """A new route cannot escape the matrix: each one must say who may reach it."""
+    missing = [endpoint for endpoint in ENDPOINTS if endpoint not in RULES]
+    assert not missing, f"add access rules in tests/access/ for: {missing}"
+    stale = [endpoint for endpoint in RULES if endpoint not in ENDPOINTS]
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+@pytest.fixture()
+def world(make):
+    """Users of every role, two departments and records for the routes to act on."""
+    home = make.department("Contact Management")
+    away = make.department("Public Protection")
+    users = {
+        "viewer": make.user("viewer"),
+        "lead": make.user("lead", department=home),
+        "other_lead": make.user("lead", department=away),
+        "chair": make.user("chair"),
+        "admin": make.user("admin"),
+    }
+    data = SimpleNamespace(**users, department=home, other_department=away, spare=make.user("viewer"))
+    data.action = make.action(owner=users["lead"])
+    data.users = users
+    # Features add their own records through tests/access/<feature>.py SETUP hooks.
+    from tests.access import setup_hooks
+
+    for hook in setup_hooks():
+        hook(data, make)
+    return data
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_role_reaches_route_as_designed(app, client, world, endpoint, role):
+    rule = RULES[endpoint]
+    expected = rule["expect"][role if role in rule["expect"] else "lead"]
+    if role != "anon":
+        response = client.post("/sign-in", data={"email": world.users[role].email, "password": PASSWORD})
+        assert response.status_code == 302
+    with app.test_request_context():
+        url = url_for(endpoint, **rule["args"](world))
+    response = client.open(url, method=rule["method"], data=rule.get("data", {}))
+    if expected == "ok":
+        assert response.status_code < 500 and response.status_code not in (401, 403), (
+            f"{role} {rule['method']} {url} answered {response.status_code}"
+        )
+    else:
+        assert response.status_code == expected, f"{role} {rule['method']} {url} answered {response.status_code}"
+        if expected == 302 and role == "anon":
+            assert "/sign-in" in response.location
+
+
+def test_refusals_are_audited(client, world, db):
+    client.post("/sign-in", data={"email": world.viewer.email, "password": PASSWORD})
+    assert client.get("/admin/users").status_code == 403
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "access.denied"))
+    assert event is not None and event.actor_id == world.viewer.id
+    assert "/admin/users" in event.summary

@@ -1,0 +1,120 @@
+"""Victims Code Action Tracker: the application factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, WEAK_SECRET_KEYS, instance_secret_key
+from tracker.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config_name=None, overrides=None):
+    """Create the app for an environment: embedded (default), production or test."""
+    config_name = config_name or os.environ.get("TRACKER_ENV", "embedded")
+    app = Flask(__name__, instance_path=os.environ.get("TRACKER_INSTANCE_PATH"))
+    app.config.from_object(CONFIGS[config_name])
+    if overrides:
+        app.config.update(overrides)
+    configure_secrets_and_database(app)
+    register_extensions(app)
+    register_templates(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+    return app
+
+
+def configure_secrets_and_database(app):
+    """Refuse a weak key in production; keep a generated one in the instance folder otherwise."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    key = app.config.get("SECRET_KEY")
+    if app.config["ENV_NAME"] == "production":
+        if key in WEAK_SECRET_KEYS or len(key) < 32:
+            raise RuntimeError("Set SECRET_KEY to a random value of at least 32 characters in production.")
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            raise RuntimeError("Set DATABASE_URL in production.")
+    elif key in WEAK_SECRET_KEYS:
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'tracker.sqlite'}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri[len("postgres://") :]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://") :]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+
+
+def register_extensions(app):
+    """Bind the extensions to this app."""
+    from tracker import models  # noqa: F401  (the whole schema, for Alembic)
+    from tracker.common.sqlite import enable_sqlite_pragmas
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        enable_sqlite_pragmas(db.engine)
+
+
+def register_templates(app):
+    """GOV.UK Frontend macros, WTForms widgets, filters and globals."""
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from tracker.common.templating import register_template_helpers
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("tracker"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+    register_template_helpers(app)
+
+
+def register_blueprints(app):
+    """One blueprint per feature."""
+    from tracker.admin import bp as admin_bp
+    from tracker.auth import bp as auth_bp
+    from tracker.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_request_hooks(app):
+    """Security headers, request ids, session timeouts and logging."""
+    from tracker.common.logs import register_logging
+    from tracker.common.security import register_security
+
+    register_logging(app)
+    register_security(app)
+
+
+def register_errorhandlers(app):
+    """Friendly 403/404/500 pages, or JSON for the API."""
+    from tracker.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app):
+    """Command-line groups for operators."""
+    from tracker.cli import tracker_cli
+
+    app.cli.add_command(tracker_cli)

@@ -1,0 +1,136 @@
+"""Admin pages: users and departments."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.admin import bp, services
+from tracker.admin.forms import DepartmentForm, NewUserForm, UserForm
+from tracker.auth.models import Department, User
+from tracker.common.permissions import require
+from tracker.common.templating import add_navigation
+from tracker.extensions import db
+
+add_navigation("Users", "admin.users", lambda user: user.can_manage_users)
+
+
+def _int_or_none(value):
+    return int(value) if value else None
+
+
+@bp.route("/users")
+@require("can_manage_users")
+def users():
+    """List every user with role, department and whether they are active."""
+    query = select(User).order_by(User.active.desc(), User.name)
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("admin/users.html", page=page)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require("can_manage_users")
+def new_user():
+    """Create a user, with a password or an e-mailed invitation."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        user = services.create_user(
+            name=form.name.data,
+            email=form.email.data,
+            role=form.role.data,
+            department_id=_int_or_none(form.department_id.data),
+            password=form.password.data or None,
+        )
+        db.session.commit()
+        how = "They can sign in with the password you set." if form.password.data else "An invitation is on its way."
+        flash(f"{user.name} has been added. {how}", "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require("can_manage_users")
+def edit_user(user_id):
+    """Change a user's name, email, role or department."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user, editing=user)
+    if request.method == "GET":
+        form.department_id.data = str(user.department_id or "")
+        form.version_id.data = str(user.version_id)
+    if form.validate_on_submit():
+        if form.version_id.data != str(user.version_id):
+            flash(
+                "Someone else changed this user while you were editing. Check their details and save again.", "warning"
+            )
+            return render_template("admin/user_form.html", form=form, user=user), 409
+        services.update_user(
+            user,
+            name=form.name.data,
+            email=form.email.data,
+            role=form.role.data,
+            department_id=_int_or_none(form.department_id.data),
+        )
+        try:
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            flash(
+                "Someone else changed this user while you were editing. Check their details and save again.", "warning"
+            )
+            return render_template("admin/user_form.html", form=form, user=user), 409
+        flash(f"{user.name}'s details are saved.", "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@require("can_manage_users")
+def deactivate_user(user_id):
+    """Stop a user signing in, ending their sessions at once."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id == current_user.id:
+        flash("You cannot deactivate your own account.", "warning")
+        return redirect(url_for("admin.users"))
+    services.set_active(user, False)
+    db.session.commit()
+    flash(f"{user.name} can no longer sign in.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@require("can_manage_users")
+def reactivate_user(user_id):
+    """Let a deactivated user sign in again."""
+    user = db.session.get(User, user_id) or abort(404)
+    services.set_active(user, True)
+    db.session.commit()
+    flash(f"{user.name} can sign in again.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/departments", methods=["GET", "POST"])
+@require("can_manage_users")
+def departments():
+    """List departments and add a new one."""
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        services.save_department(None, form.name.data)
+        db.session.commit()
+        flash(f"{form.name.data.strip()} has been added.", "success")
+        return redirect(url_for("admin.departments"))
+    rows = db.session.scalars(select(Department).order_by(Department.name)).all()
+    return render_template("admin/departments.html", departments=rows, form=form)
+
+
+@bp.route("/departments/<int:department_id>", methods=["GET", "POST"])
+@require("can_manage_users")
+def edit_department(department_id):
+    """Rename a department."""
+    department = db.session.get(Department, department_id) or abort(404)
+    form = DepartmentForm(obj=department, editing=department)
+    if form.validate_on_submit():
+        services.save_department(department, form.name.data)
+        db.session.commit()
+        flash("The department has been renamed.", "success")
+        return redirect(url_for("admin.departments"))
+    return render_template("admin/department_form.html", form=form, department=department)

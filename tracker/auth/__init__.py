@@ -1,0 +1,7 @@
+"""Sign-in, sign-out, the user's own account, and password reset."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from tracker.auth import routes  # noqa: E402,F401

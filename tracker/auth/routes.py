@@ -1,0 +1,165 @@
+"""Sign-in, sign-out, account and password reset pages."""
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tracker.audit.services import record
+from tracker.auth import bp, services
+from tracker.auth.forms import ChangePasswordForm, ForgotPasswordForm, PreferencesForm, ResetPasswordForm, SignInForm
+from tracker.auth.models import User
+from tracker.common.types import utcnow
+from tracker.extensions import db, login_manager
+from tracker.notify.services import absolute_url, queue_email
+
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = "Sign in to see this page."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(session_id):
+    """Load the user of a session, refusing sessions ended on the server side."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def safe_next(target):
+    """Only follow a same-site relative path after sign-in; never an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def start_session(user):
+    """Sign the user in with a fresh session."""
+    session.clear()
+    login_user(user)
+    now = utcnow().timestamp()
+    session["sid"] = secrets.token_urlsafe(16)
+    session["signed_in_at"] = now
+    session["last_seen"] = now
+    session.permanent = True
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """Sign in with email address and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except services.SignInThrottled:
+            db.session.commit()
+            form.email.errors = ["Too many failed attempts. Wait 15 minutes and try again, or reset your password."]
+            return render_template("auth/sign_in.html", form=form), 429
+        db.session.commit()
+        if user is not None:
+            start_session(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+        form.email.errors = ["Enter a correct email address and password"]
+        form.password.errors = [""]
+        status = 200
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+@login_required
+def sign_out():
+    """Sign out and end the session on the server."""
+    services.sign_out(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """Show the user's details, e-mail preferences and password change."""
+    password_form = ChangePasswordForm(prefix="pw")
+    password_form.password_owner = current_user
+    preferences = PreferencesForm(prefix="pref", obj=current_user)
+    form = None
+    if request.method == "POST" and "pref-submit" in request.form:
+        form = preferences
+        if preferences.validate_on_submit():
+            old = current_user.immediate_mail
+            current_user.immediate_mail = preferences.immediate_mail.data
+            record("user.preferences", obj=current_user, changes={"immediate_mail": (old, current_user.immediate_mail)})
+            db.session.commit()
+            flash("Your e-mail preferences are saved.", "success")
+            return redirect(url_for("auth.account"))
+    elif request.method == "POST":
+        form = password_form
+        if password_form.validate_on_submit():
+            if not current_user.check_password(password_form.current_password.data):
+                password_form.current_password.errors.append("Your current password is not right")
+            else:
+                services.change_password(current_user, password_form.new_password.data)
+                db.session.commit()
+                start_session(current_user)
+                flash("Your password has been changed. Other devices have been signed out.", "success")
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=password_form, preferences=preferences, form=form), (
+        200 if not form or not form.errors else 400
+    )
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """Send a single-use link to choose a new password."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = services.user_by_email(form.email.data)
+        if user is not None and user.active:
+            secret = services.create_reset_token(user)
+            link = absolute_url(url_for("auth.reset_password", token=secret))
+            queue_email(
+                "password_reset",
+                to_address=user.email,
+                to_user=user,
+                template="password_reset",
+                subject="Reset your password",
+                context={"link": link, "intro": "Someone asked to reset the password for your account."},
+            )
+            record("auth.reset_requested", obj=user, actor_label=user.email, summary="Password reset link sent")
+        db.session.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password with an e-mailed link."""
+    reset = services.redeem_reset_token(token)
+    if reset is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    form.password_owner = reset.user
+    if form.validate_on_submit():
+        reset.used_at = utcnow()
+        reset.user.set_password(form.new_password.data)
+        reset.user.end_sessions()
+        record("auth.password_reset", obj=reset.user, actor=reset.user, summary="Password set with a reset link")
+        db.session.commit()
+        flash("Your password has been saved. Sign in with it now.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form)

@@ -1,0 +1,96 @@
+"""Authentication, throttling and account changes. Services flush; callers commit."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from tracker.audit.services import record
+from tracker.auth.models import PasswordResetToken, SignInAttempt, User
+from tracker.common.types import utcnow
+from tracker.extensions import db
+
+
+class SignInThrottled(Exception):
+    """Too many failed attempts for this account or address."""
+
+
+def normalise_email(email):
+    """Compare addresses case-insensitively and without surrounding space."""
+    return (email or "").strip().lower()
+
+
+def user_by_email(email):
+    """The user with this address, or None."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _recent_failures(column, value):
+    window = utcnow() - timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
+    query = select(func.count(SignInAttempt.id)).where(
+        column == value, SignInAttempt.succeeded.is_(False), SignInAttempt.at >= window
+    )
+    return db.session.scalar(query)
+
+
+def is_throttled(email, address):
+    """True when this account or this address has failed too often recently."""
+    config = current_app.config
+    return (
+        _recent_failures(SignInAttempt.email, normalise_email(email)) >= config["SIGN_IN_MAX_FAILURES"]
+        or _recent_failures(SignInAttempt.address, address) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]
+    )
+
+
+def authenticate(email, password, address):
+    """Return the user for good credentials, None for bad ones; raise SignInThrottled when locked out."""
+    email = normalise_email(email)
+    if is_throttled(email, address):
+        record("auth.sign_in_throttled", summary=f"Sign-in refused for {email}: too many attempts", actor_label=email)
+        raise SignInThrottled()
+    user = user_by_email(email)
+    ok = user is not None and user.active and user.check_password(password)
+    db.session.add(SignInAttempt(email=email, address=address or "", succeeded=ok))
+    if not ok:
+        record("auth.sign_in_failed", summary=f"Failed sign-in for {email}", actor_label=email)
+        return None
+    user.last_sign_in_at = utcnow()
+    record("auth.sign_in", obj=user, actor=user, summary=f"{user.email} signed in")
+    return user
+
+
+def sign_out(user):
+    """End every session of the user on the server side."""
+    user.end_sessions()
+    record("auth.sign_out", obj=user, actor=user, summary=f"{user.email} signed out")
+
+
+def change_password(user, new_password):
+    """Set a new password and end other sessions."""
+    user.set_password(new_password)
+    user.end_sessions()
+    record("auth.password_changed", obj=user, summary=f"Password changed for {user.email}")
+
+
+def create_reset_token(user, hours=2):
+    """Make a single-use token for the user; return the secret to put in the e-mailed link."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=hashlib.sha256(secret.encode()).hexdigest(),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    return secret
+
+
+def redeem_reset_token(secret):
+    """The token record for a valid, unused, unexpired secret, or None."""
+    digest = hashlib.sha256((secret or "").encode()).hexdigest()
+    token = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == digest))
+    if token is None or token.used_at is not None or token.expires_at < utcnow() or not token.user.active:
+        return None
+    return token

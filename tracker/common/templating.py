@@ -1,0 +1,50 @@
+"""Template filters and globals shared by every page."""
+
+from flask import request, url_for
+from flask_login import current_user
+
+from tracker.common import dates
+
+
+def navigation_items():
+    """The service navigation for the signed-in user's role."""
+    if not current_user.is_authenticated:
+        return []
+    items = [("Dashboard", "main.dashboard")]
+    for label, endpoint, predicate in NAVIGATION:
+        if predicate(current_user):
+            items.append((label, endpoint))
+    path = request.path
+    result = []
+    for label, endpoint in items:
+        href = url_for(endpoint)
+        active = path == href or (href != "/" and path.startswith(href))
+        result.append({"href": href, "text": label, "active": active})
+    return result
+
+
+# Features append (label, endpoint, predicate) as their blueprints are registered.
+NAVIGATION: list = []
+
+
+def add_navigation(label, endpoint, predicate=lambda user: True):
+    """Add a link to the service navigation, shown to users for whom predicate is true."""
+    if all(existing[1] != endpoint for existing in NAVIGATION):
+        NAVIGATION.append((label, endpoint, predicate))
+
+
+def pluralise(count, singular, plural=None):
+    """'1 action', '3 actions'."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def register_template_helpers(app):
+    """Filters and globals for every template."""
+    app.jinja_env.filters["long_date"] = dates.long_date
+    app.jinja_env.filters["short_date"] = dates.short_date
+    app.jinja_env.filters["date_time"] = dates.date_time
+    app.jinja_env.filters["pluralise"] = pluralise
+    app.jinja_env.globals["navigation_items"] = navigation_items
+    app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

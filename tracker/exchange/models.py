@@ -1,0 +1,45 @@
+"""Personal access tokens for the read-only API, and spreadsheet import batches."""
+
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from tracker.common.types import UTCDateTime, utcnow
+from tracker.extensions import db
+
+
+class ApiToken(db.Model):
+    """A personal access token; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    expires_at = mapped_column(UTCDateTime)
+    last_used_at = mapped_column(UTCDateTime)
+    revoked_at = mapped_column(UTCDateTime)
+
+    user = relationship("User", lazy="joined")
+
+
+class ImportBatch(db.Model):
+    """An uploaded plan spreadsheet, its column mapping, dry-run result and progress."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    filename: Mapped[str] = mapped_column(String(255))
+    content = deferred(mapped_column(LargeBinary))
+    state: Mapped[str] = mapped_column(String(16), default="uploaded")
+    mapping = mapped_column(JSON)
+    result = deferred(mapped_column(JSON))
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at = mapped_column(UTCDateTime)
+
+    created_by = relationship("User", lazy="joined")

@@ -1,0 +1,7 @@
+"""The dashboard, health check and the site's own statements."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from tracker.main import routes  # noqa: E402,F401

@@ -1,0 +1,16 @@
+"""Import every feature's models so that Alembic and create_all see the whole schema."""
+
+from tracker.audit.models import AuditEvent  # noqa: F401
+from tracker.auth.models import Department, PasswordResetToken, Role, SignInAttempt, User  # noqa: F401
+from tracker.compliance.models import ComplianceAssessment  # noqa: F401
+from tracker.exchange.models import ApiToken, ImportBatch  # noqa: F401
+from tracker.notify.models import JobRun, MailKindSetting, OutboundEmail, SchedulerLock  # noqa: F401
+from tracker.plan.models import (  # noqa: F401
+    Action,
+    ActionUpdate,
+    ClosureRequest,
+    Evidence,
+    ExtensionRequest,
+)
+from tracker.reference.models import CodeRight, Priority, Touchpoint  # noqa: F401
+from tracker.reports.models import DistributionRecipient, Report, ReportNotes  # noqa: F401

@@ -1,0 +1,66 @@
+"""Quarterly reports for the subgroup, the chair's notes for them and the distribution list."""
+
+import enum
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from tracker.common.types import UTCDateTime, utcnow
+from tracker.extensions import db
+
+
+class ReportState(enum.StrEnum):
+    AWAITING_APPROVAL = "awaiting_approval"
+    PUBLISHED = "published"
+
+
+class Report(db.Model):
+    """The one report of a quarter: its frozen data, its PDF and its checksum."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(12), unique=True)
+    state: Mapped[str] = mapped_column(String(24), default=ReportState.AWAITING_APPROVAL.value)
+    built_at = mapped_column(UTCDateTime, default=utcnow)
+    built_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    snapshot = deferred(mapped_column(JSON))
+    pdf = deferred(mapped_column(LargeBinary))
+    pdf_size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    published_at = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    distributed_at = mapped_column(UTCDateTime)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    built_by = relationship("User", foreign_keys=[built_by_id], lazy="joined")
+    published_by = relationship("User", foreign_keys=[published_by_id], lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class ReportNotes(db.Model):
+    """The chair's notes for a quarter's report: the decisions the subgroup is asked to take."""
+
+    __tablename__ = "report_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(12), unique=True)
+    decisions: Mapped[str] = mapped_column(Text, default="")
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class DistributionRecipient(db.Model):
+    """A member of the subgroup's distribution list."""
+
+    __tablename__ = "distribution_recipient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    organisation: Mapped[str] = mapped_column(String(160), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
