@@ -46,7 +46,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 assets: tracker/static/govuk/app.css
 
 tracker/static/govuk/app.css: package.json tracker/static/src/app.scss tracker/static/src/_tracker.scss
-	npm install --no-audit --no-fund --silent
+	npm ci --no-audit --no-fund --silent
 	mkdir -p tracker/static/govuk tracker/static/vendor
 	rm -rf tracker/static/govuk/assets
 	cp -r node_modules/govuk-frontend/dist/govuk/assets tracker/static/govuk/assets
