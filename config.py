@@ -45,6 +45,7 @@ class Config:
     SIGN_IN_MAX_FAILURES = _int("SIGN_IN_MAX_FAILURES", 5)
     SIGN_IN_WINDOW_MINUTES = _int("SIGN_IN_WINDOW_MINUTES", 15)
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = _int("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20)
+    PASSWORD_RESET_LINKS_PER_HOUR = _int("PASSWORD_RESET_LINKS_PER_HOUR", 3)
     WTF_CSRF_TIME_LIMIT = None
     PASSWORD_HASH_METHOD = "scrypt"
 
@@ -98,6 +99,8 @@ class ProductionConfig(Config):
     """Production: PostgreSQL, a real secret key, secure cookies."""
 
     ENV_NAME = "production"
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this host only, on path /.
+    SESSION_COOKIE_NAME = "__Host-session" if Config.SESSION_COOKIE_SECURE else "session"
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 1)
     LOG_JSON = _bool("LOG_JSON", True)
 
