@@ -118,7 +118,7 @@ def account():
             else:
                 services.change_password(current_user, password_form.new_password.data)
                 db.session.commit()
-                start_session(current_user)
+                start_session(current_user._get_current_object())
                 flash("Your password has been changed. Other devices have been signed out.", "success")
                 return redirect(url_for("auth.account"))
     return render_template("auth/account.html", password_form=password_form, preferences=preferences, form=form), (
