@@ -1,0 +1,47 @@
+"""Request input is cleaned once, for every feature: nothing reaches a form, filter or API that a
+database could not store."""
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.common.input import UNSTORABLE, clean_json, clean_text
+
+
+def test_invisible_control_characters_go_and_line_breaks_and_tabs_stay():
+    assert clean_text("Ward\x00 7\x1b[31m\x7f review") == "Ward 7[31m review"
+    assert clean_text("line one\r\nline two\tcolumn") == "line one\r\nline two\tcolumn"
+    assert clean_text("Évaluation – café ✓ 🚓") == "Évaluation – café ✓ 🚓"
+    assert clean_text("broken \ud800 surrogate") == "broken  surrogate"
+
+
+@given(st.text())
+def test_cleaned_text_is_always_storable_and_cleaning_twice_changes_nothing(value):
+    cleaned = clean_text(value)
+    assert UNSTORABLE.search(cleaned) is None and clean_text(cleaned) == cleaned
+    cleaned.encode("utf-8")  # PostgreSQL's encoding: a lone surrogate would fail here
+
+
+def test_forms_and_query_strings_arrive_clean(app):
+    with app.test_request_context(
+        "/search?q=victim%00s&page=2", method="POST", data={"name\x00": "Contact\x00 centre", "notes": "a\r\nb"}
+    ) as context:
+        request = context.request
+        assert request.args["q"] == "victims" and request.args["page"] == "2"
+        assert request.form["name"] == "Contact centre" and request.form["notes"] == "a\r\nb"
+        assert request.values["q"] == "victims"
+
+
+def test_json_arrives_clean_at_every_depth(app):
+    body = json.dumps({"title\u0000": "A\u0000B", "rows": [{"x": "\u0007y"}, 3, None, True]})
+    with app.test_request_context("/api", method="POST", data=body, content_type="application/json") as context:
+        assert context.request.get_json() == {"title": "AB", "rows": [{"x": "y"}, 3, None, True]}
+    assert clean_json(["\ud800ok"]) == ["ok"]
+
+
+def test_uploaded_files_are_left_as_they_came(app):
+    import io
+
+    with app.test_request_context("/", method="POST", data={"file": (io.BytesIO(b"\x00\x01binary"), "a.bin")}) as c:
+        assert c.request.files["file"].read() == b"\x00\x01binary"
