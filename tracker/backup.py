@@ -21,8 +21,9 @@ from sqlalchemy import func, inspect, select
 from tracker.extensions import db
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-# Reference data is loaded by `tracker init`; a database holding only it has nothing to lose.
-REFERENCE_TABLES = {"alembic_version", "code_right", "priority", "touchpoint", "touchpoint_right"}
+# `tracker init` loads these (departments included, as owners of touchpoints); a database holding
+# nothing else has no one's work in it to lose.
+REFERENCE_TABLES = {"alembic_version", "code_right", "priority", "touchpoint", "touchpoint_right", "department"}
 
 
 class BackupError(Exception):
@@ -103,8 +104,8 @@ def _open_read_only(path):
     return sqlite3.connect(f"file:{pathname2url(str(path.resolve()))}?mode=ro", uri=True)
 
 
-def check_sqlite_backup(path):
-    """Raise BackupError unless path is an intact SQLite tracker database at the expected migration."""
+def check_sqlite_backup(path, revision=True):
+    """Raise BackupError unless path is an intact SQLite tracker database (at the expected migration)."""
     with path.open("rb") as file:
         if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise BackupError(f"{path} is not a tracker backup: it is not an SQLite database.")
@@ -120,7 +121,10 @@ def check_sqlite_backup(path):
         )
     finally:
         connection.close()
-    _check_revision(found, path)
+    if revision:
+        _check_revision(found, path)
+    elif not found:
+        raise BackupError(f"{path} is not a tracker database: it has no migration version.")
     missing = {table.name for table in db.metadata.sorted_tables} - tables
     if missing:
         raise BackupError(f"{path} is not a complete tracker database: it lacks {', '.join(sorted(missing))}.")
@@ -140,7 +144,8 @@ def backup_sqlite(target):
         with copy:
             raw.driver_connection.backup(copy)
         copy.close()
-        check_sqlite_backup(Path(partial))
+        # A backup taken before an upgrade is at the older migration, and rightly so.
+        check_sqlite_backup(Path(partial), revision=False)
         os.replace(partial, target)
     finally:
         raw.close()
@@ -207,13 +212,14 @@ def dump_revision(path):
     return revisions
 
 
-def check_postgresql_backup(path):
-    """Raise BackupError unless path is a pg_dump of a tracker database at the expected migration."""
+def check_postgresql_backup(path, revision=True):
+    """Raise BackupError unless path is a pg_dump of a tracker database (at the expected migration)."""
     try:
         _run("pg_restore", "--list", str(path))
     except BackupError as error:
         raise BackupError(f"{path} is not a tracker backup: pg_restore cannot read it.") from error
-    _check_revision(dump_revision(path), path)
+    if revision:
+        _check_revision(dump_revision(path), path)
 
 
 def backup_postgresql(target):
@@ -222,7 +228,7 @@ def backup_postgresql(target):
     partial = target.with_name(f".{target.name}.partial")
     try:
         _run("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}")
-        check_postgresql_backup(partial)
+        check_postgresql_backup(partial, revision=False)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
