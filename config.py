@@ -60,6 +60,9 @@ class Config:
     # Evidence uploads
     EVIDENCE_MAX_BYTES = _int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+    # Requests without files (forms, JSON) and each text field of an upload form.
+    MAX_FORM_BYTES = _int("MAX_FORM_BYTES", 500 * 1024)
+    MAX_FORM_MEMORY_SIZE = MAX_FORM_BYTES
 
     # Mail
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

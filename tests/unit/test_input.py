@@ -45,3 +45,27 @@ def test_uploaded_files_are_left_as_they_came(app):
 
     with app.test_request_context("/", method="POST", data={"file": (io.BytesIO(b"\x00\x01binary"), "a.bin")}) as c:
         assert c.request.files["file"].read() == b"\x00\x01binary"
+
+
+def test_a_form_without_files_is_held_to_the_form_limit_and_uploads_to_theirs(app):
+    """Only a request carrying files may be megabytes long: text gets MAX_FORM_BYTES."""
+    import io
+
+    with app.test_request_context("/", method="POST", data={"name": "short"}) as context:
+        assert context.request.max_content_length == app.config["MAX_FORM_BYTES"] == 500 * 1024
+    with app.test_request_context("/", method="POST", data={"file": (io.BytesIO(b"x"), "a.pdf")}) as context:
+        assert context.request.max_content_length == app.config["MAX_CONTENT_LENGTH"]
+
+
+def test_the_address_check_leaves_text_longer_than_any_address_to_the_length_check(app):
+    """Parsing 400 KB as an e-mail address takes about a second; it is refused by length instead."""
+    import time
+
+    from tracker.auth.forms import ForgotPasswordForm
+
+    with app.test_request_context("/", method="POST", data={"email": "a." * 200_000 + "@x.org"}):
+        form = ForgotPasswordForm()
+        started = time.perf_counter()
+        assert not form.validate()
+        assert time.perf_counter() - started < 0.5
+        assert form.email.errors == ["Email address must be 254 characters or fewer"]

@@ -4,12 +4,13 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import ROLE_LABELS, Department, User
 from tracker.auth.passwords import password_problem
 from tracker.auth.services import normalise_email
 from tracker.common.concurrency import VersionedForm
+from tracker.common.forms import EmailAddress
 from tracker.extensions import db
 
 
@@ -33,7 +34,7 @@ class UserForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             InputRequired(message="Enter a work email address"),
-            Email(message="Enter an email address in the correct format, like name@example.org"),
+            EmailAddress(message="Enter an email address in the correct format, like name@example.org"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
         ],
     )

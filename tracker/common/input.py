@@ -7,7 +7,7 @@ once, here, keeps every form, filter and API of every feature safe without each 
 
 import re
 
-from flask import Request, abort
+from flask import Request, abort, current_app, has_app_context
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter
 
@@ -45,9 +45,23 @@ def clean_json(value):
 
 
 class CleanRequest(Request):
-    """The request class of the app: form, query string and JSON arrive cleaned."""
+    """The request class of the app: form, query string and JSON arrive cleaned, and a body without
+    files is held to MAX_FORM_BYTES (only uploads need MAX_CONTENT_LENGTH's megabytes; validators
+    such as the e-mail address check take seconds over megabytes of text)."""
 
     parameter_storage_class = CleanMultiDict
+
+    @property
+    def max_content_length(self):
+        limit = super().max_content_length
+        if self.mimetype == "multipart/form-data" or not has_app_context():
+            return limit
+        text_limit = current_app.config["MAX_FORM_BYTES"]
+        return min(limit, text_limit) if limit else text_limit
+
+    @max_content_length.setter
+    def max_content_length(self, value):
+        Request.max_content_length.fset(self, value)
 
     def get_json(self, *args, **kwargs):
         return clean_json(super().get_json(*args, **kwargs))
@@ -68,6 +82,9 @@ def refuse_unstorable_path(endpoint, values):
 
 def register_input_cleaning(app):
     """Use the cleaning request class and id converter; call before any blueprint is registered."""
+    from tracker.common.forms import register_form_data_rules
+
+    register_form_data_rules()
     app.request_class = CleanRequest
     app.url_map.converters["int"] = DatabaseIdConverter
     app.url_value_preprocessor(refuse_unstorable_path)
