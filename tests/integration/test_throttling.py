@@ -77,3 +77,15 @@ def test_behind_the_proxy_the_clients_own_address_is_counted(app, make, db):
     sign_in(client, "nobody@example.org", "wrong password!", address="127.0.0.1", **{"X-Forwarded-For": "203.0.113.9"})
     attempt = db.session.scalar(select(SignInAttempt).where(SignInAttempt.email == "nobody@example.org"))
     assert attempt.address == "203.0.113.9" and attempt.succeeded is False
+
+
+def test_an_unknown_address_costs_a_password_check_like_a_known_one(client, make, monkeypatch):
+    """So the time a refusal takes does not tell a guesser which addresses have accounts."""
+    from tracker.auth import services
+
+    checked = []
+    real_check = services.check_password_hash
+    monkeypatch.setattr(services, "check_password_hash", lambda *args: checked.append(args) or real_check(*args))
+    response = sign_in(client, "nobody-here@example.org", "a guess at a password")
+    assert "Enter a correct email address and password" in response.get_data(as_text=True)
+    assert len(checked) == 1 and checked[0][1] == "a guess at a password"

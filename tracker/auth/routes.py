@@ -44,7 +44,11 @@ def safe_next(target):
 
 
 def start_session(user):
-    """Sign the user in with a fresh session."""
+    """Sign the user in with a fresh session.
+
+    Every way of signing in ends here; sign-in with the organisation's identity provider (OpenID
+    Connect, designed in SECURITY.md) would verify the ID token in its callback and call this too.
+    """
     session.clear()
     login_user(user)
     now = utcnow().timestamp()
