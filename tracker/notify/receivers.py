@@ -21,7 +21,7 @@ def active_chairs():
 
 def _send(kind, user, action, *, template, subject, context=None, actor=None, dedupe_key=None):
     """Queue one immediate mail, unless the user did it themselves or wants the digest only."""
-    if user is None or (actor is not None and user.id == actor.id) or not wants_immediate(user, kind):
+    if user is None or (actor is not None and user.id == actor.id) or not wants_immediate(user):
         return None
     return queue_email(
         kind,

@@ -13,7 +13,7 @@ from tracker.common.dates import local_today
 from tracker.extensions import db
 from tracker.notify import kinds
 from tracker.notify.receivers import active_chairs
-from tracker.notify.services import action_link, disabled_kinds, queue_email_once
+from tracker.notify.services import action_link, disabled_kinds, queue_email_once, wants_immediate
 from tracker.plan.brag import current_thresholds, rule_rag, rule_rag_sql
 from tracker.plan.models import Action, Rag
 
@@ -34,10 +34,6 @@ class RedAlert:
         return f"{self.action.reference} turned Red ({'; '.join(self.rag.reasons)}): {who}"
 
 
-def _wants(user, off):
-    return user.active and user.immediate_mail and kinds.ACTION_RED not in off
-
-
 def plan_red_alerts(now):
     """Actions whose rule RAG is Red now but was something else at the previous run."""
     today = local_today(now)
@@ -52,11 +48,10 @@ def plan_red_alerts(now):
     actions = db.session.scalars(query).unique().all()
     if not actions:
         return []
-    off = disabled_kinds()
-    chairs = [chair for chair in active_chairs() if _wants(chair, off)]
+    chairs = [chair for chair in active_chairs() if wants_immediate(chair)]
     alerts = []
     for action in actions:
-        recipients = [action.owner] if _wants(action.owner, off) else []
+        recipients = [action.owner] if wants_immediate(action.owner) else []
         recipients += [chair for chair in chairs if chair.id != action.owner_id]
         alerts.append(RedAlert(action, rule_rag(action, today, thresholds), recipients))
     return alerts
@@ -97,6 +92,7 @@ def record_rule_rags(now):
 def send_red_alerts(now):
     """Queue the Red alerts of this run; return the alerts this run claimed."""
     sent = []
+    enabled = kinds.ACTION_RED not in disabled_kinds()
     for alert in plan_red_alerts(now):
         if not _claim(alert.action):
             continue
@@ -111,6 +107,7 @@ def send_red_alerts(now):
                 template="action_red",
                 subject=f"{alert.action.reference} has turned Red",
                 context={"rag": alert.rag, "link": action_link(alert.action)},
+                enabled=enabled,
             )
         sent.append(alert)
     record_rule_rags(now)

@@ -27,9 +27,13 @@ def disabled_kinds():
     return {kind for kind in rows if not (kind in MAIL_KINDS and MAIL_KINDS[kind].essential)}
 
 
-def wants_immediate(user, kind):
-    """True when this user should get this immediate mail: active, not digest-only, kind switched on."""
-    return bool(user and user.active and user.immediate_mail and kind_enabled(kind))
+def wants_immediate(user):
+    """True when this user takes immediate mail: active and not digest-only.
+
+    A kind an admin switched off is still written to the outbox, marked suppressed, so that
+    admins can see what would have gone.
+    """
+    return bool(user and user.active and user.immediate_mail)
 
 
 def absolute_url(path):
