@@ -164,10 +164,15 @@ def _record_refusal(message, error, now, config, report):
 def _deliver(smtp, message, now, config, report):
     try:
         smtp.send_message(build_mime(message, config), from_addr=config["MAIL_FROM"], to_addrs=[message.to_address])
-    except (smtplib.SMTPServerDisconnected, OSError) as error:
+    except smtplib.SMTPServerDisconnected as error:
         raise ServerUnavailable(f"The mail server dropped the connection: {_describe(error)}") from error
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPHeloError) as error:
+        # Refusing our sender address or greeting refuses every message: a setting to fix, not this message.
+        raise ServerUnavailable(f"The mail server refused to take mail from us: {_describe(error)}") from error
     except smtplib.SMTPException as error:
         _record_refusal(message, error, now, config, report)
+    except OSError as error:  # after SMTPException, which is an OSError too
+        raise ServerUnavailable(f"The mail server dropped the connection: {_describe(error)}") from error
     else:
         message.state = MailState.SENT.value
         message.sent_at = utcnow()

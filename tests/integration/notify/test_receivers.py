@@ -32,7 +32,9 @@ def _extension(db, action, by, state="pending", decided_by=None, reason=None):
 def test_new_owner_hears_of_assignment_with_a_link_to_the_action(db, make):
     chair = make.user("chair", name="Chris Chair")
     owner = make.user("lead", name="Lee Lead")
-    action = make.action(owner=owner, reference="VV-014", title="Revise the acknowledgement letter", due=date(2026, 12, 1))
+    action = make.action(
+        owner=owner, reference="VV-014", title="Revise the acknowledgement letter", due=date(2026, 12, 1)
+    )
 
     signals.action_assigned.send(action, actor=chair, previous_owner=None)
 
