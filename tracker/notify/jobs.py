@@ -11,7 +11,8 @@ def weekly_reminders(now):
 
 def red_alerts(now):
     """Queue mail for actions that have turned Red."""
-    return run_red_alerts(now).summary()
+    alerts = run_red_alerts(now).red_alerts
+    return f"{len(alerts)} action{'s' if len(alerts) != 1 else ''} turned Red"
 
 
 def deliver_outbox(now):

@@ -35,7 +35,12 @@ def state_counts():
 
 def safe_html(body_html):
     """The message's HTML with scripts, styles and anything active removed, for showing in a page."""
-    return nh3.clean(body_html, tags=nh3.ALLOWED_TAGS - {"img"}, link_rel="noopener noreferrer nofollow")
+    return nh3.clean(
+        body_html,
+        tags=nh3.ALLOWED_TAGS - {"img"},
+        clean_content_tags={"script", "style", "title"},
+        link_rel="noopener noreferrer nofollow",
+    )
 
 
 def retry_failed(message):

@@ -164,10 +164,10 @@ class TrackerScheduler:
         self.schedule()
         self.scheduler.start()
 
-    def shutdown(self):
+    def shutdown(self, wait=False):
         """Stop firing and hand the lease on."""
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=wait)
         with self.app.app_context():
             release_lease(self.holder, utcnow())
         self.has_lease = False

@@ -40,6 +40,8 @@ class SendReport:
     def summary(self):
         """'Sent 3, will retry 1, failed 0.'"""
         done = f"Sent {len(self.sent)}, will retry {len(self.retrying)}, failed {len(self.failed)}."
+        if self.problem and not (self.sent or self.retrying or self.failed):
+            return f"{self.problem} {self.waiting} message{'s' if self.waiting != 1 else ''} waiting."
         if self.problem:
             return f"{self.problem} {done} {self.waiting} message{'s' if self.waiting != 1 else ''} waiting."
         return done

@@ -145,3 +145,26 @@ def test_two_scheduler_processes_send_each_digest_once(app, db, make, tmp_path):
     assert sorted(m.to_user_id for m in digests) == sorted(o.id for o in owners)
     lock = db.session.get(SchedulerLock, "scheduler")
     assert lock.expires_at <= utcnow()  # handed back on the way out
+
+
+def test_embedded_scheduler_starts_once_with_the_first_request_and_never_in_tests(app, db):
+    from tracker import create_app
+    from tracker.notify import scheduler as scheduler_module
+
+    assert scheduler_module._embedded["scheduler"] is None  # the test app has RUN_SCHEDULER off
+    embedded = create_app(
+        "test",
+        {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "TESTING": False, "RUN_SCHEDULER": True},
+    )
+    try:
+        assert scheduler_module._embedded["scheduler"] is None  # creating the app (a CLI run) starts nothing
+        embedded.test_client().get("/healthz")
+        started = scheduler_module._embedded["scheduler"]
+        embedded.test_client().get("/healthz")
+        assert started is not None and scheduler_module._embedded["scheduler"] is started
+        assert started.scheduler.running
+        assert {job.id for job in started.scheduler.get_jobs()} >= {"notify.outbox", "lease-heartbeat"}
+    finally:
+        if scheduler_module._embedded["scheduler"] is not None:
+            scheduler_module._embedded["scheduler"].shutdown(wait=True)
+            scheduler_module._embedded["scheduler"] = None
