@@ -102,6 +102,7 @@ class TrackerScheduler:
         self.jobs = {job["id"]: job for job in (collect_jobs() if jobs is None else jobs)}
         self.lease_seconds = app.config["SCHEDULER_LEASE_SECONDS"]
         self.has_lease = False
+        self.stopped = False
         self._catch_up_lock = threading.Lock()
         scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
         self.scheduler = scheduler_class(
@@ -165,7 +166,10 @@ class TrackerScheduler:
         self.scheduler.start()
 
     def shutdown(self, wait=False):
-        """Stop firing and hand the lease on."""
+        """Stop firing and hand the lease on (once, however often it is called)."""
+        if self.stopped:
+            return
+        self.stopped = True
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
         with self.app.app_context():
