@@ -144,3 +144,43 @@ def test_closure_goes_to_the_chair_and_the_sign_off_back_to_the_owner(db, make):
     assert "New letter live since 1 October." in asked.body_text
     assert decided.to_address == owner.email and decided.subject == "VV-050 signed off as complete"
     assert "Chris Chair signed off VV-050 as complete." in decided.body_text
+
+
+def test_plan_services_write_their_mail_in_the_same_transaction(db, make):
+    from tracker.plan import services as plan
+
+    chair = make.user("chair", name="Chris Chair")
+    owner = make.user("lead", name="Lee Lead")
+    action = plan.create_action(
+        plan.ActionData(
+            title="Offer every victim a needs assessment",
+            owner=owner,
+            start_date=date(2026, 11, 1),
+            original_due_date=date(2026, 12, 1),
+        ),
+        chair,
+    )
+    request = plan.request_extension(action, owner, new_due_date=date(2027, 1, 29), reason="Waiting for training.")
+    plan.decide_extension(request, chair, approve=True, reason="")
+    db.session.rollback()
+    assert _outbox(db) == []  # nothing committed: no action, no mail
+
+    action = plan.create_action(
+        plan.ActionData(
+            title="Offer a needs assessment",
+            owner=owner,
+            start_date=date(2026, 11, 1),
+            original_due_date=date(2026, 12, 1),
+        ),
+        chair,
+    )
+    request = plan.request_extension(action, owner, new_due_date=date(2027, 1, 29), reason="Waiting for training.")
+    plan.decide_extension(request, chair, approve=True, reason="")
+    db.session.commit()
+
+    assert [(m.to_address, m.subject) for m in _outbox(db)] == [
+        (owner.email, f"{action.reference} has been assigned to you"),
+        (chair.email, f"Decide an extension for {action.reference}"),
+        (owner.email, f"Extension approved for {action.reference}"),
+    ]
+    assert f"http://127.0.0.1:5000/actions/{action.reference}" in _outbox(db)[0].body_text
