@@ -11,15 +11,22 @@ from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import noload
 
+from tracker.auth.models import Department, User
 from tracker.common.dates import add_working_days, local_today, long_date, working_days_between
 from tracker.extensions import db
 from tracker.notify import kinds
+from tracker.notify.models import OutboundEmail
 from tracker.notify.receivers import active_chairs
-from tracker.notify.services import action_link, disabled_kinds, existing_dedupe_keys, queue_email_once
+from tracker.notify.services import (
+    action_link,
+    disabled_kinds,
+    existing_dedupe_keys,
+    insert_many_unless_exist,
+    outbox_row,
+)
 from tracker.plan.brag import current_thresholds, last_activity_date, stale_cutoff
-from tracker.plan.models import OPEN_STATUSES, Action
+from tracker.plan.models import OPEN_STATUSES, Action, Status
 
 OVERDUE = "Overdue"
 STALE = "No update for {days} days"
@@ -100,14 +107,62 @@ def stale_note(action):
     return f"Last update {long_date(last_activity_date(action))}"
 
 
+@dataclass(frozen=True)
+class DigestAction:
+    """The few facts a digest shows about an action, read without building full ORM objects."""
+
+    id: int
+    reference: str
+    title: str
+    status: str
+    progress: int
+    current_due_date: object
+    start_date: object
+    last_update_at: object
+    owner: object
+    department: object
+
+    @property
+    def status_label(self):
+        return Status(self.status).label
+
+
+@dataclass(frozen=True)
+class DepartmentName:
+    name: str
+
+
 def _open_actions(*conditions):
-    query = (
-        select(Action)
-        .where(Action.status.in_([s.value for s in OPEN_STATUSES]), or_(*conditions))
-        .options(noload(Action.rights), noload(Action.priorities), noload(Action.touchpoints))
+    """Open actions meeting any condition, with their owners: two queries, whatever their number."""
+    where = (Action.status.in_([s.value for s in OPEN_STATUSES]), or_(*conditions))
+    owners = db.session.scalars(select(User).where(User.id.in_(select(Action.owner_id).where(*where)))).all()
+    owners = {owner.id: owner for owner in owners}
+    rows = db.session.execute(
+        select(
+            Action.id,
+            Action.reference,
+            Action.title,
+            Action.status,
+            Action.progress,
+            Action.current_due_date,
+            Action.start_date,
+            Action.last_update_at,
+            Action.owner_id,
+            Department.name,
+        )
+        .join(Department, Action.department_id == Department.id)
+        .where(*where)
         .order_by(Action.current_due_date, Action.reference)
     )
-    return db.session.scalars(query).unique().all()
+    departments = {}
+    return [
+        DigestAction(
+            *row[:8],
+            owner=owners[row.owner_id],
+            department=departments.setdefault(row.name, DepartmentName(row.name)),
+        )
+        for row in rows
+    ]
 
 
 def plan_weekly_digests(now):
@@ -137,8 +192,8 @@ def plan_weekly_digests(now):
             line = DigestLine(action, link, stale_note(action)), stale_heading
         else:
             continue
-        owners[action.owner_id] = action.owner
-        sections[action.owner_id][line[1]].append(line[0])
+        owners[action.owner.id] = action.owner
+        sections[action.owner.id][line[1]].append(line[0])
     week = iso_week(today)
     return [
         _weekly_digest(owners[owner_id], week, [(h, lines) for h, lines in by_heading.items() if lines])
@@ -206,9 +261,9 @@ def unsent(digests):
 def queue_digests(digests):
     """Queue each digest once; return those this run queued (a concurrent run may have queued others)."""
     off = disabled_kinds()
-    queued = []
-    for digest in unsent(digests):
-        message_id = queue_email_once(
+    waiting = unsent(digests)
+    rows = [
+        outbox_row(
             digest.kind,
             dedupe_key=digest.dedupe_key,
             to_address=digest.recipient.email,
@@ -218,9 +273,10 @@ def queue_digests(digests):
             context={"sections": digest.sections, "digest": digest},
             enabled=digest.kind not in off,
         )
-        if message_id is not None:
-            queued.append(digest)
-    return queued
+        for digest in waiting
+    ]
+    inserted = insert_many_unless_exist(OutboundEmail, rows, "dedupe_key")
+    return [digest for digest in waiting if digest.dedupe_key in inserted]
 
 
 def build_weekly_digests(now):

@@ -110,6 +110,40 @@ def insert_unless_exists(model, values, key):
     return db.session.execute(statement.returning(primary_key)).scalar()
 
 
+def insert_many_unless_exist(model, rows, key):
+    """Insert many rows in one statement, skipping those whose unique `key` exists; return the keys inserted."""
+    if not rows:
+        return set()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__
+    statement = insert(table).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])
+    # One statement executed for many rows: SQLAlchemy batches them into multi-row INSERTs.
+    return set(db.session.execute(statement, rows).scalars())
+
+
+def outbox_row(
+    kind, *, to_address, template, subject, context=None, to_user=None, action=None, dedupe_key=None, enabled=True
+):
+    """The column values of a rendered outbox message, for a direct INSERT."""
+    body_text, body_html = render_email(template, subject=subject, context=context, to_user=to_user, action=action)
+    now = utcnow()
+    return {
+        "kind": kind,
+        "dedupe_key": dedupe_key,
+        "to_address": to_address,
+        "to_user_id": to_user.id if to_user else None,
+        "action_id": action.id if action else None,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "state": (MailState.PENDING if enabled else MailState.SUPPRESSED).value,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+
+
 def queue_email_once(
     kind, *, dedupe_key, to_address, template, subject, context=None, to_user=None, action=None, enabled=True
 ):
@@ -118,26 +152,18 @@ def queue_email_once(
     Safe when two processes run the same reconcile at once: the unique dedupe_key lets exactly one
     insert win and the other do nothing, without aborting its transaction.
     """
-    body_text, body_html = render_email(template, subject=subject, context=context, to_user=to_user, action=action)
-    now = utcnow()
-    return insert_unless_exists(
-        OutboundEmail,
-        {
-            "kind": kind,
-            "dedupe_key": dedupe_key,
-            "to_address": to_address,
-            "to_user_id": to_user.id if to_user else None,
-            "action_id": action.id if action else None,
-            "subject": subject,
-            "body_text": body_text,
-            "body_html": body_html,
-            "state": (MailState.PENDING if enabled else MailState.SUPPRESSED).value,
-            "attempts": 0,
-            "created_at": now,
-            "next_attempt_at": now,
-        },
-        "dedupe_key",
+    row = outbox_row(
+        kind,
+        to_address=to_address,
+        template=template,
+        subject=subject,
+        context=context,
+        to_user=to_user,
+        action=action,
+        dedupe_key=dedupe_key,
+        enabled=enabled,
     )
+    return insert_unless_exists(OutboundEmail, row, "dedupe_key")
 
 
 def existing_dedupe_keys(keys):
