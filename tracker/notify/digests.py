@@ -181,19 +181,18 @@ def plan_weekly_digests(now):
     sections = defaultdict(lambda: {OVERDUE: [], soon_heading: [], stale_heading: []})
     owners = {}
     for action in _open_actions(Action.current_due_date <= horizon, stale):
-        if not action.owner.active:
-            continue
-        link = action_link(action)
+        # Each action appears once, under the most pressing reason.
         if action.current_due_date < today:
-            line = DigestLine(action, link, overdue_note(action, today)), OVERDUE
+            heading, note = OVERDUE, overdue_note(action, today)
         elif action.current_due_date <= horizon:
-            line = DigestLine(action, link, due_soon_note(action, today)), soon_heading
+            heading, note = soon_heading, due_soon_note(action, today)
         elif (today - last_activity_date(action)).days >= stale_days:
-            line = DigestLine(action, link, stale_note(action)), stale_heading
+            heading, note = stale_heading, stale_note(action)
         else:
             continue
-        owners[action.owner.id] = action.owner
-        sections[action.owner.id][line[1]].append(line[0])
+        if action.owner.active:
+            owners[action.owner.id] = action.owner
+            sections[action.owner.id][heading].append(DigestLine(action, action_link(action), note))
     week = iso_week(today)
     return [
         _weekly_digest(owners[owner_id], week, [(h, lines) for h, lines in by_heading.items() if lines])

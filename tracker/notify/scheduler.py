@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import select
 
 from tracker.common.types import utcnow
 from tracker.extensions import db
@@ -79,7 +80,7 @@ def run_job(job, now=None):
 
 def missed_jobs(jobs, config, now):
     """The jobs that never ran, or whose last run is older than their latest scheduled time."""
-    runs = {run.name: run for run in db.session.query(JobRun).all()}
+    runs = {run.name: run for run in db.session.scalars(select(JobRun))}
     missed = []
     for job in jobs:
         run = runs.get(job["id"])
