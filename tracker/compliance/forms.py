@@ -43,8 +43,7 @@ class RightFiguresForm(Form):
     voice_themes = StringField(
         "What victims said (optional)",
         widget=GovTextArea(),
-        description="Themes in general terms only. Never write names, crime numbers, addresses, dates or anything "
-        "else that could identify someone.",
+        description="General themes only, nothing that could identify someone.",
     )
 
     right_number = None

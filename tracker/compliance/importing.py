@@ -13,7 +13,12 @@ from tracker.reference.services import current_edition, current_rights
 COLUMNS = (
     ("quarter", True, "The financial-year quarter the figures are for.", "2026/27 Q2"),
     ("right", True, "The number of the Victims' Code right, 1 to 12.", "3"),
-    ("right_title", False, "Ignored when you upload. It is there to help you fill in the sheet.", ""),
+    (
+        "right_title",
+        False,
+        "Ignored when you upload. It is there to help you fill in the sheet.",
+        "To make a complaint",
+    ),
     (
         "self_rating",
         False,
@@ -25,7 +30,12 @@ COLUMNS = (
     ("voice_percent", False, "Percentage of victims who said the right was met, 0 to 100.", "52"),
     ("voice_sample", False, "How many victims were asked. Needed with a percentage, and more than 0.", "84"),
     ("voice_source", False, "survey, focus group, forum, complaints or other. Needed with a percentage.", "survey"),
-    ("voice_themes", False, "What victims said, in general terms. Never anything that identifies a person.", ""),
+    (
+        "voice_themes",
+        False,
+        "What victims said, in general terms. Never anything that identifies a person.",
+        "Letters hard to follow",
+    ),
 )
 KNOWN = {name for name, *_ in COLUMNS}
 REQUIRED = [name for name, required, *_ in COLUMNS if required]
@@ -40,6 +50,13 @@ ACCEPTED_TYPES = {
     "application/vnd.ms-excel",
     "application/octet-stream",
 }
+
+
+def size_text(size):
+    """1048576 -> '1 MB', 512000 -> '500 KB'."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{max(size // 1024, 1)} KB"
 
 
 class UnreadableFile(ValueError):
@@ -64,7 +81,7 @@ def decode(filename, content_type, data, max_bytes):
     if not (filename or "").lower().endswith(".csv"):
         raise UnreadableFile("The selected file must be a CSV file, ending .csv")
     if len(data) > max_bytes:
-        raise UnreadableFile(f"The selected file must be smaller than {max_bytes // 1024:,} KB")
+        raise UnreadableFile(f"The selected file must be no larger than {size_text(max_bytes)}")
     if not data.strip():
         raise UnreadableFile("The selected file is empty")
     if data[:4] == b"PK\x03\x04":
@@ -124,11 +141,19 @@ def plan_import(text, *, today, replace=False):
     return plan
 
 
+def _quarter(text):
+    """'2026/27 Q3', or the '2026-27-Q3' of the tracker's own links."""
+    try:
+        return Quarter.parse(text)
+    except ValueError:
+        return Quarter.from_slug(text.strip())
+
+
 def _row_key(plan, line, values, rights, today):
     """The row's quarter and right, or None after noting what is wrong with them."""
     problems = []
     try:
-        quarter = Quarter.parse(values.get("quarter", ""))
+        quarter = _quarter(values.get("quarter", ""))
     except ValueError:
         quarter = None
         problems.append(f"'{values.get('quarter', '').strip()}' is not a quarter like 2026/27 Q3")

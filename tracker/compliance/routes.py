@@ -179,7 +179,13 @@ def upload():
                     "success",
                 )
                 return redirect(url_for("compliance.gap_view", quarter=plan.quarters[-1].slug))
-    return render_template("compliance/upload.html", form=form, problems=problems, columns=importing.COLUMNS)
+    return render_template(
+        "compliance/upload.html",
+        form=form,
+        problems=problems,
+        columns=importing.COLUMNS,
+        max_size=importing.size_text(current_app.config["COMPLIANCE_UPLOAD_MAX_BYTES"]),
+    )
 
 
 def _plan_upload(form):

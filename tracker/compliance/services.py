@@ -183,13 +183,16 @@ def gap_table(quarter_label, *, small_below=None, large_gap=None):
 
 
 def _chart_description(charted):
-    widest = max((row for row in charted if row.gap is not None), key=lambda row: row.gap, default=None)
+    # Like the table, a gap measured on a small sample never outranks a firm one.
+    gaps = [row for row in charted if row.gap is not None and row.gap > 0]
+    widest = max(gaps, key=lambda row: (not row.small_sample, row.gap), default=None)
     text = (
         "For each right, two bars: the force's self-assessed compliance and the percentage of victims "
         "who said the right was met."
     )
-    if widest is not None and widest.gap > 0:
-        text += f" The widest gap is {widest.right_label}, {format_percent(widest.gap)} points."
+    if widest is not None:
+        small = " (small sample)" if widest.small_sample else ""
+        text += f" The widest gap is {widest.right_label}, {format_percent(widest.gap)} points{small}."
     return text
 
 
