@@ -110,3 +110,15 @@ def test_a_quarter_without_figures_says_so(client, auth):
     assert f"No figures have been recorded for {this.label} yet." in text
     assert f"Record figures for {this.label}" in text
     assert client.get("/compliance?quarter=not-a-quarter").status_code == 404
+
+
+def test_demo_data_gives_a_year_of_figures_with_gaps_to_discuss(runner, db):
+    result = runner.invoke(args=["tracker", "demo", "--actions", "20", "--today", "2026-11-29"])
+    assert result.exit_code == 0, result.output
+    rows = gap_table("2026/27 Q2")
+    assert len(rows) == 12 and all(row.recorded for row in rows)
+    assert any(row.small_sample for row in rows) and any(row.self_from_rating for row in rows)
+    assert {row.direction for row in rows} >= {"narrowed", "widened"}
+    assert gap_table("2025/26 Q3") and not gap_table("2025/26 Q2")
+    again = runner.invoke(args=["tracker", "demo", "--actions", "20", "--today", "2026-11-29"])
+    assert again.exit_code == 0 and len(gap_table("2026/27 Q2")) == 12

@@ -109,7 +109,8 @@ def record_quarter(quarter_slug):
         form.versions.data = services.versions_of(saved)
     if form.validate_on_submit():
         try:
-            summary = services.save_quarter(quarter, form.figures_by_right(rights), current_user, form.versions.data)
+            figures = form.figures_by_right(rights)
+            summary = services.save_quarter(quarter, figures, current_user, form.versions.data or "")
             db.session.commit()
         except services.QuarterChanged as clash:
             db.session.rollback()
