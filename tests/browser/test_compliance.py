@@ -1,5 +1,7 @@
 """Recording a quarter's figures and reading the gap, in a real browser."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import sign_in
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
@@ -25,10 +27,11 @@ def test_chair_records_a_quarter_and_reads_the_gap(page, make):
     chair = make.user("chair", name="Casey Chair")
     quarter = quarter_of(local_today())
     sign_in(page, chair)
+    expect(page).to_have_title("Dashboard - Victims Code Action Tracker")
     page.get_by_role("link", name="Compliance", exact=True).click()
-    assert page.get_by_text(f"No figures have been recorded for {quarter.label} yet.").is_visible()
+    expect(page.get_by_text(f"No figures have been recorded for {quarter.label} yet.")).to_be_visible()
     page.get_by_role("link", name=f"Record figures for {quarter.label}").click()
-    assert page.title() == f"Compliance figures for {quarter.label} - Victims Code Action Tracker"
+    expect(page).to_have_title(f"Compliance figures for {quarter.label} - Victims Code Action Tracker")
 
     fill_right(page, 3, self_percent="88", voice="51", sample="120", source="Victim survey",
                themes="Acknowledgement letters arrive late.")  # fmt: skip
@@ -36,10 +39,10 @@ def test_chair_records_a_quarter_and_reads_the_gap(page, make):
     fill_right(page, 10, rating="Compliant", voice="82", sample="64", source="Victim survey")
     page.get_by_role("button", name=f"Save figures for {quarter.label}").click()
 
-    assert page.title() == f"Compliance and victims' voice, {quarter.label} - Victims Code Action Tracker"
-    assert page.get_by_text(f"Figures for {quarter.label} saved: 3 rights added.").is_visible()
+    expect(page).to_have_title(f"Compliance and victims' voice, {quarter.label} - Victims Code Action Tracker")
+    expect(page.get_by_text(f"Figures for {quarter.label} saved: 3 rights added.")).to_be_visible()
     rows = page.locator("table.app-gap-table tbody tr")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     first, second, third = (rows.nth(i).inner_text() for i in range(3))
     assert "Right 3" in first and "37 points" in first and "Needs an action" in first
     assert "Right 10" in second and "18 points" in second and "from rating: Compliant" in second
@@ -47,26 +50,26 @@ def test_chair_records_a_quarter_and_reads_the_gap(page, make):
     assert page.get_by_role("link", name="Create an action for right 3").first.get_attribute("href") == (
         "/actions/new?right=3"
     )
-    chart = page.get_by_role("img", name="Self-assessed compliance and victims' voice, by right")
-    assert chart.is_visible()
-    assert page.get_by_text("Acknowledgement letters arrive late.").is_visible()
+    expect(page.get_by_role("img", name="Self-assessed compliance and victims' voice, by right")).to_be_visible()
+    expect(page.get_by_text("Acknowledgement letters arrive late.")).to_be_visible()
 
 
 def test_a_bad_figure_is_explained_and_the_link_goes_to_the_field(page, make):
     admin = make.user("admin")
     quarter = quarter_of(local_today()).previous()
     sign_in(page, admin)
+    expect(page).to_have_title("Dashboard - Victims Code Action Tracker")
     page.goto(f"/compliance/{quarter.slug}/figures")
     fill_right(page, 2, self_percent="95", voice="40", sample="75", source="Focus group")
     fill_right(page, 7, voice="130", sample="20", source="Complaints")
     page.get_by_role("button", name=f"Save figures for {quarter.label}").click()
 
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
     assert page.title().startswith("Error: Compliance figures")
     summary.get_by_role("link", name="The victims' voice percentage for right 7 must be between 0 and 100").click()
-    assert page.evaluate("document.activeElement.id") == "rights-6-voice_percent"
+    expect(page.locator("#rights-6-voice_percent")).to_be_focused()
     # What was typed is still there, for right 2 as well as right 7.
     assert page.locator("#rights-1-self_percent").input_value() == "95"
     assert page.locator("#rights-6-voice_percent").input_value() == "130"
