@@ -76,6 +76,7 @@ def test_gap_view_shows_the_ranked_table_chart_and_flags(client, auth, make):
     assert "Widened by 25 points" in text and "Narrowed by 20 points" in text and "was 50 points" in text
     assert "from rating: Compliant" in text and "9 victims asked" in text and "Small sample" in text
     assert "VV-204 Refer every victim to support within two days" in text
+    assert 'href="/actions/VV-204"' in html
     assert "3 rights need an action" in text
     assert "8 rights have no figures for" in text
     assert "What victims told us" in text and "Waited weeks" in text
