@@ -15,7 +15,8 @@ from tracker.compliance.forms import ChooseQuarterForm, UploadForm, quarter_figu
 from tracker.extensions import db
 from tracker.reference.services import current_edition, current_rights
 
-add_navigation("Compliance", "compliance.gap_view")
+# Added when the blueprint is registered, so that the plan's own links come first in the menu.
+bp.record_once(lambda state: add_navigation("Compliance", "compliance.gap_view"))
 
 RECENT_QUARTERS = 8
 

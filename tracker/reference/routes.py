@@ -14,8 +14,14 @@ from tracker.reference.forms import PriorityForm, RightForm, TouchpointForm
 from tracker.reference.models import CodeRight, Priority, Touchpoint
 from tracker.reference.services import current_edition, current_rights
 
-add_navigation("Victim journey", "reference.journey")
-add_navigation("Reference data", "reference.reference_data", lambda user: user.is_admin)
+
+def _navigation(state):
+    # Added at registration, after the plan's links, so the menu reads plan first.
+    add_navigation("Victim journey", "reference.journey")
+    add_navigation("Reference data", "reference.reference_data", lambda user: user.is_admin)
+
+
+bp.record_once(_navigation)
 
 CLASH = (
     "Someone else saved this while you were editing. What they saved is shown below and your changes are "
