@@ -69,3 +69,26 @@ def test_the_address_check_leaves_text_longer_than_any_address_to_the_length_che
         assert not form.validate()
         assert time.perf_counter() - started < 0.5
         assert form.email.errors == ["Email address must be 254 characters or fewer"]
+
+
+def test_a_form_takes_files_only_in_its_file_inputs_however_deeply_nested():
+    """A file posted under a text field's name is not handed to that field (it would crash its checks)."""
+    from flask_wtf import FlaskForm
+    from flask_wtf.file import FileField
+    from wtforms import FieldList, FormField, StringField
+
+    from tracker.common.forms import form_class_takes_file
+
+    class Row(FlaskForm):
+        note = StringField()
+        attachment = FileField()
+
+    class Upload(FlaskForm):
+        title = StringField()
+        file = FileField()
+        rows = FieldList(FormField(Row), min_entries=2)
+        names = FieldList(StringField())
+
+    taken = ["file", "rows-0-attachment", "rows-12-attachment"]
+    refused = ["title", "rows-0-note", "rows-0", "names-0", "rows-x-attachment", "files", "rows-0-attachments"]
+    assert [key for key in taken + refused if form_class_takes_file(Upload, key)] == taken

@@ -15,15 +15,40 @@ from wtforms.validators import Email
 _LIBRARY_WRAP_FORMDATA = FlaskForm.Meta.wrap_formdata
 
 
-def file_field_names(fields):
-    """Names of the file inputs among the fields, looking inside nested forms and lists."""
-    names = set()
-    for field in fields:
-        if isinstance(field, FileField):
-            names.add(field.name)
-        elif isinstance(field, FormField | FieldList):
-            names |= file_field_names(field)
-    return names
+def _field_takes_file(unbound, rest):
+    """Whether rest (a request key after this field's own name) names a file input within the field."""
+    kind = unbound.field_class
+    if issubclass(kind, FileField):
+        return rest == ""
+    if not rest.startswith("-"):
+        return False
+    rest = rest[1:]
+    if issubclass(kind, FieldList):
+        index, dash, after = rest.partition("-")
+        entry = unbound.args[0] if unbound.args else unbound.kwargs["unbound_field"]
+        return index.isdigit() and _field_takes_file(entry, dash + after)
+    if issubclass(kind, FormField):
+        return form_class_takes_file(unbound.args[0] if unbound.args else unbound.kwargs["form_class"], rest)
+    return False
+
+
+def form_class_takes_file(form_class, key):
+    """Whether the key names a file input of the form class, looking into nested forms and lists."""
+    for name in dir(form_class):
+        unbound = getattr(form_class, name, None)
+        if (
+            getattr(unbound, "_formfield", False)
+            and key.startswith(name)
+            and _field_takes_file(unbound, key[len(name) :])
+        ):
+            return True
+    return False
+
+
+def takes_file(form, key):
+    """True when the request key names one of the form's file inputs."""
+    prefix = form._prefix
+    return key.startswith(prefix) and form_class_takes_file(type(form), key[len(prefix) :])
 
 
 def plain_values(document):
@@ -44,8 +69,7 @@ def wrap_formdata(meta, form, formdata):
     """Flask-WTF's Meta.wrap_formdata, with files kept to file fields and JSON kept to plain values."""
     if formdata is _Auto and form.is_submitted():
         if request.files:
-            names = file_field_names(form)
-            files = MultiDict([(key, file) for key, file in iter_multi_items(request.files) if key in names])
+            files = MultiDict([(key, file) for key, file in iter_multi_items(request.files) if takes_file(form, key)])
             return CombinedMultiDict((files, request.form))
         if not request.form and request.is_json:
             return plain_values(request.get_json())
