@@ -92,3 +92,16 @@ def test_a_form_takes_files_only_in_its_file_inputs_however_deeply_nested():
     taken = ["file", "rows-0-attachment", "rows-12-attachment"]
     refused = ["title", "rows-0-note", "rows-0", "names-0", "rows-x-attachment", "files", "rows-0-attachments"]
     assert [key for key in taken + refused if form_class_takes_file(Upload, key)] == taken
+
+
+def test_a_multipart_part_without_a_name_is_dropped(app):
+    """Forms that look through every key (lists of rows) must never meet a key that is not text."""
+    body = (
+        b"--b\r\nContent-Disposition: form-data\r\n\r\nno name\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="\x05"\r\n\r\ncontrol name\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nkept\r\n--b--\r\n'
+    )
+    with app.test_request_context(
+        "/", method="POST", data=body, content_type="multipart/form-data; boundary=b"
+    ) as context:
+        assert list(context.request.form.items(multi=True)) == [("title", "kept")]

@@ -27,11 +27,13 @@ def has_unstorable_text(value):
 
 
 class CleanMultiDict(ImmutableMultiDict):
-    """Query strings and form fields with their names and text values cleaned."""
+    """Query strings and form fields with their names and text values cleaned; nameless parts dropped."""
 
     def __init__(self, mapping=None):
         if mapping is not None:
-            mapping = [(clean_text(key), clean_text(value)) for key, value in iter_multi_items(mapping)]
+            pairs = ((clean_text(key), clean_text(value)) for key, value in iter_multi_items(mapping))
+            # A multipart part can arrive without a name; forms iterating their keys expect text.
+            mapping = [(key, value) for key, value in pairs if isinstance(key, str) and key]
         super().__init__(mapping)
 
 
