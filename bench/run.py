@@ -1,0 +1,237 @@
+"""`make bench`: load the demo plan into fresh databases and measure the figures of docs/performance.md.
+
+Every timing is a median over repeated runs, and page timings are read against a floor page
+measured in the same run, so that the noise of a shared machine falls on both sides.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+from sqlalchemy import create_engine, text
+
+from bench import databases
+from bench.figures import Figures, mib, ms
+from bench.pages import PAGES, Server, resolve_paths, time_pages
+from bench.queries import statements_per_page
+
+ROOT = Path(__file__).resolve().parent.parent
+GROUPS = ("pages", "queries", "reminders", "report", "export", "import")
+SMALL_PLAN = 50
+REPORT_PLAN = (500, 4)
+EXPORT_PLAN = (5000, 4)
+IMPORT_ROWS = 2000
+PAGE_RATIO_TARGET = 3.0
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=5000, help="actions in the main plan (default 5,000)")
+    parser.add_argument("--updates", type=int, default=10, help="updates per action (default 10)")
+    parser.add_argument("--users", type=int, default=300, help="extra leads who own actions (default 300)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed requests per page (default 15)")
+    parser.add_argument("--heavy-repeat", type=int, default=3, help="runs of each slow job: reminders, PDF, xlsx")
+    parser.add_argument("--only", default=",".join(GROUPS), help=f"comma-separated groups: {', '.join(GROUPS)}")
+    parser.add_argument("--json", default=str(ROOT / "bench-results.json"), help="where to write the results")
+    options = parser.parse_args(argv)
+    options.only = [group.strip() for group in options.only.split(",") if group.strip()]
+    unknown = set(options.only) - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown groups: {', '.join(sorted(unknown))}")
+    return options
+
+
+def machine(server):
+    """What the figures were measured on."""
+    facts = {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": "postgresql" if server else "sqlite",
+    }
+    if server:
+        engine = create_engine(server.set(database="postgres"))
+        with engine.connect() as connection:
+            facts["postgresql"] = connection.execute(text("SHOW server_version")).scalar()
+        engine.dispose()
+    return facts
+
+
+def _git(*args):
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+class Bench:
+    """One run: scratch databases made on demand, figures collected as they are measured."""
+
+    def __init__(self, options, server, workdir, stack):
+        self.options, self.server, self.workdir, self.stack = options, server, workdir, stack
+        self.figures = Figures()
+        self.plans = {}
+
+    def plan(self, label, actions, updates):
+        """A scratch database holding a demo plan of this size (made once per run)."""
+        if label not in self.plans:
+            url = self.stack.enter_context(databases.scratch_database(label, self.workdir, self.server))
+            say(f"loading {actions:,} actions x {updates} updates ({label})")
+            facts = databases.load_plan(url, self.workdir, actions=actions, updates=updates, users=self.options.users)
+            self.plans[label] = (url, facts)
+            self.figures.add(
+                "data",
+                f"{label} plan",
+                f"{facts['load_seconds']:.1f} s",
+                detail=f"{facts['actions']:,} actions, {facts['updates']:,} updates, {facts['owners']} owners",
+            )
+        return self.plans[label]
+
+    def main_plan(self):
+        return self.plan("main", self.options.actions, self.options.updates)
+
+    def small_plan(self):
+        return self.plan("small", SMALL_PLAN, self.options.updates)
+
+    def child(self, probe, url, facts, repeat):
+        """Run a probe in a fresh interpreter; return its JSON answer."""
+        command = [sys.executable, "-m", "bench.probes", probe, "--database", url, "--workdir", str(self.workdir)]
+        command += ["--repeat", str(repeat), "--facts", json.dumps(facts)]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        lines = done.stdout.strip().splitlines()
+        if done.returncode or not lines:
+            return {"available": True, "error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+        return json.loads(lines[-1])
+
+
+def say(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def measure_pages(bench):
+    url, facts = bench.main_plan()
+    paths = resolve_paths(databases.bench_app(url, bench.workdir), facts)
+    say(f"timing pages over HTTP ({bench.options.repeat} requests each)")
+    with Server(url, bench.workdir) as server:
+        timings, errors, memory = time_pages(server, paths, bench.options.repeat)
+    floor = timings.get("floor")
+    for spec in PAGES:
+        name = spec.name
+        if paths[name] is None:
+            bench.figures.missing("pages", name, f"no route {' or '.join(spec.endpoints)} yet", "within 3x floor")
+        elif name in errors:
+            bench.figures.error("pages", name, f"{paths[name]} {errors[name]}")
+        elif name == "floor":
+            bench.figures.add("pages", name, ms(timings[name]), "baseline", number=timings[name], detail=spec.note)
+        else:
+            ratio = timings[name] / floor if floor else None
+            bench.figures.add(
+                "pages",
+                name,
+                ms(timings[name]),
+                f"within {PAGE_RATIO_TARGET:g}x floor",
+                ok=ratio is not None and ratio <= PAGE_RATIO_TARGET,
+                number=timings[name],
+                detail=f"{ratio:.1f}x floor" if ratio else "",
+            )
+    bench.figures.add("memory", "peak worker RSS serving the pages", mib(memory), "< 250 MiB", memory < 250, memory)
+
+
+def measure_queries(bench):
+    small_url, small_facts = bench.small_plan()
+    main_url, main_facts = bench.main_plan()
+    say("counting SQL statements per page")
+    small = statements_per_page(small_url, bench.workdir, small_facts)
+    large = statements_per_page(main_url, bench.workdir, main_facts)
+    sizes = f"{small_facts['actions']:,} -> {main_facts['actions']:,} actions"
+    for name in small:
+        if small[name] is None:
+            bench.figures.missing("statements per page", name, "page not in the app yet", "equal at both sizes")
+        elif isinstance(small[name], str) or isinstance(large[name], str):
+            bench.figures.error("statements per page", name, f"{small[name]} / {large[name]}")
+        else:
+            bench.figures.add(
+                "statements per page",
+                name,
+                f"{small[name]} -> {large[name]}",
+                "equal at both sizes",
+                small[name] == large[name],
+                large[name],
+                sizes,
+            )
+
+
+def measure_reminders(bench):
+    small_url, small_facts = bench.small_plan()
+    main_url, main_facts = bench.main_plan()
+    say("weekly reminder reconcile")
+    small = bench.child("reminders", small_url, small_facts, 1)
+    large = bench.child("reminders", main_url, main_facts, bench.options.heavy_repeat)
+    group, name = "reminders", f"weekly digests for {main_facts['owners']} owners"
+    if not large.get("available"):
+        bench.figures.missing(group, name, large["reason"], "< 2 s")
+        return
+    if "error" in large or "error" in small:
+        bench.figures.error(group, name, large.get("error") or small.get("error"))
+        return
+    seconds = large["seconds"]
+    bench.figures.add(group, name, f"{seconds:.2f} s", "< 2 s", seconds < 2, seconds, f"{large['digests']} digests")
+    constant = small["statements"] == large["statements"] and len(large["statements"]) == 1
+    bench.figures.add(
+        group,
+        "statements",
+        f"{small['statements'][0]} -> {large['statements'][0]}",
+        "equal at both sizes",
+        constant,
+        large["statements"][0],
+        f"{small_facts['actions']:,} -> {main_facts['actions']:,} actions",
+    )
+
+
+MEASURES = {"pages": measure_pages, "queries": measure_queries, "reminders": measure_reminders}
+
+
+def run(options):
+    server = databases.postgres_server()
+    workdir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    results = {"machine": machine(server), "settings": {k: v for k, v in vars(options).items() if k != "json"}}
+    started = time.perf_counter()
+    try:
+        with ExitStack() as stack:
+            bench = Bench(options, server, workdir, stack)
+            for group in GROUPS:
+                if group in options.only:
+                    MEASURES.get(group, lambda b, g=group: b.figures.missing(g, g, "not measured yet"))(bench)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    results["figures"] = bench.figures.as_json()
+    print(bench.figures.table())
+    Path(options.json).write_text(json.dumps(results, indent=2) + "\n")
+    say(f"done in {results['seconds']} s; results in {options.json}")
+    return results
+
+
+def main(argv=None):
+    run(parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
