@@ -63,21 +63,32 @@ def timed(function, *args, **kwargs):
 
 @probe("reminders")
 def reminders(options):
-    """The weekly digest reconcile: seconds and statements, rolled back after each run."""
+    """The weekly digest reconcile: seconds and statements (reading, and per digest queued), rolled back."""
     build = find_callable("tracker.notify", "build_weekly_digests")
     if build is None:
         return unavailable("tracker.notify has no build_weekly_digests yet")
+    plan = find_callable("tracker.notify", "plan_weekly_digests")
     now = utcnow()
-    seconds, statements, built = [], set(), None
+    seconds, statements, reading, digests = [], set(), set(), 0
     for _ in range(options.repeat):
+        if plan is not None:
+            with counting_statements(db.engine) as log:
+                plan(now)
+            reading.add(log.count)
+            db.session.rollback()
         with counting_statements(db.engine) as log:
-            elapsed, result = timed(build, now)
+            elapsed, queued = timed(build, now)
             db.session.flush()
         db.session.rollback()
         seconds.append(elapsed)
         statements.add(log.count)
-        built = len(result) if hasattr(result, "__len__") else result
-    return {"seconds": statistics.median(seconds), "statements": sorted(statements), "digests": built}
+        digests = len(queued)
+    return {
+        "seconds": statistics.median(seconds),
+        "statements": sorted(statements),
+        "reading_statements": sorted(reading),
+        "digests": digests,
+    }
 
 
 def main(argv=None):

@@ -182,7 +182,7 @@ def measure_reminders(bench):
     say("weekly reminder reconcile")
     small = bench.child("reminders", small_url, small_facts, 1)
     large = bench.child("reminders", main_url, main_facts, bench.options.heavy_repeat)
-    group, name = "reminders", f"weekly digests for {main_facts['owners']} owners"
+    group, name = "reminders", f"weekly digests, {main_facts['actions']:,} actions, {main_facts['owners']} owners"
     if not large.get("available"):
         bench.figures.missing(group, name, large["reason"], "< 2 s")
         return
@@ -191,15 +191,38 @@ def measure_reminders(bench):
         return
     seconds = large["seconds"]
     bench.figures.add(group, name, f"{seconds:.2f} s", "< 2 s", seconds < 2, seconds, f"{large['digests']} digests")
-    constant = small["statements"] == large["statements"] and len(large["statements"]) == 1
+    sizes = f"{small_facts['actions']:,} -> {main_facts['actions']:,} actions"
+    if large["reading_statements"]:
+        _reminder_statements(bench, small, large, sizes)
+    else:
+        value = f"{small['statements'][0]} -> {large['statements'][0]}"
+        same = small["statements"] == large["statements"] and len(large["statements"]) == 1
+        bench.figures.add(group, "statements", value, "equal at both sizes", same, large["statements"][0], sizes)
+
+
+def _reminder_statements(bench, small, large, sizes):
+    """Reading must not grow with the plan; queueing may add the same few statements per digest."""
+    read_small, read_large = small["reading_statements"][0], large["reading_statements"][0]
+    per_digest = [
+        (probe["statements"][0] - probe["reading_statements"][0]) / max(probe["digests"], 1) for probe in (small, large)
+    ]
     bench.figures.add(
-        group,
-        "statements",
-        f"{small['statements'][0]} -> {large['statements'][0]}",
+        "reminders",
+        "statements reading the plan",
+        f"{read_small} -> {read_large}",
         "equal at both sizes",
-        constant,
-        large["statements"][0],
-        f"{small_facts['actions']:,} -> {main_facts['actions']:,} actions",
+        read_small == read_large and len(large["reading_statements"]) == 1,
+        read_large,
+        sizes,
+    )
+    bench.figures.add(
+        "reminders",
+        "statements per digest queued",
+        f"{per_digest[0]:.1f} -> {per_digest[1]:.1f}",
+        "equal at both sizes",
+        abs(per_digest[0] - per_digest[1]) < 0.05,
+        per_digest[1],
+        f"{small['digests']} -> {large['digests']} digests",
     )
 
 

@@ -1,12 +1,11 @@
-"""Dashboard, health check, accessibility statement, privacy notice and the timing floor."""
+"""Dashboard, health check, accessibility statement and privacy notice."""
 
 from flask import jsonify, render_template
 from flask_login import login_required
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from tracker.extensions import db
 from tracker.main import bp
-from tracker.plan.models import Action, Status
 
 
 @bp.route("/")
@@ -37,13 +36,3 @@ def accessibility():
 def privacy():
     """What personal data the tracker holds, and what it never holds."""
     return render_template("main/privacy.html")
-
-
-@bp.route("/_floor")
-@login_required
-def floor():
-    """The cheapest signed-in page: one indexed query and a trivial template, the baseline for timings."""
-    answered = db.session.scalar(
-        select(Action.id).where(Action.status == Status.IN_PROGRESS.value).order_by(Action.current_due_date).limit(1)
-    )
-    return render_template("main/floor.html", answered=answered is not None)
