@@ -201,11 +201,8 @@ def measure_reminders(bench):
 
 
 def _reminder_statements(bench, small, large, sizes):
-    """Reading must not grow with the plan; queueing may add the same few statements per digest."""
+    """Reading must not grow with the plan; queueing may add the same whole number of statements per digest."""
     read_small, read_large = small["reading_statements"][0], large["reading_statements"][0]
-    per_digest = [
-        (probe["statements"][0] - probe["reading_statements"][0]) / max(probe["digests"], 1) for probe in (small, large)
-    ]
     bench.figures.add(
         "reminders",
         "statements reading the plan",
@@ -215,14 +212,24 @@ def _reminder_statements(bench, small, large, sizes):
         read_large,
         sizes,
     )
+    writes = [probe["statements"][0] - probe["reading_statements"][0] for probe in (small, large)]
+    digests = [small["digests"], large["digests"]]
+    if digests[0] == digests[1]:
+        per_digest, fixed = None, writes[1]
+        ok = writes[0] == writes[1]
+    else:
+        per_digest = (writes[1] - writes[0]) / (digests[1] - digests[0])
+        fixed = writes[0] - per_digest * digests[0]
+        ok = per_digest.is_integer() and fixed.is_integer() and fixed >= 0
+    value = f"{per_digest:g} per digest + {fixed:g}" if per_digest is not None else f"{fixed}"
     bench.figures.add(
         "reminders",
-        "statements per digest queued",
-        f"{per_digest[0]:.1f} -> {per_digest[1]:.1f}",
-        "equal at both sizes",
-        abs(per_digest[0] - per_digest[1]) < 0.05,
-        per_digest[1],
-        f"{small['digests']} -> {large['digests']} digests",
+        "statements queueing digests",
+        value,
+        "a fixed number per digest",
+        ok,
+        per_digest,
+        f"{digests[0]} -> {digests[1]} digests",
     )
 
 
