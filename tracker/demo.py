@@ -173,7 +173,9 @@ def _write(drafts, chair_id):
         rows[action_touchpoints] += [{"action_id": action_id, "touchpoint_id": t} for t in draft.touchpoints]
         rows[ActionUpdate.__table__] += [entry | {"action_id": action_id} for entry in draft.entries]
         if draft.extension:
-            rows[ExtensionRequest.__table__].append(draft.extension | {"action_id": action_id, "decided_by_id": chair_id})
+            rows[ExtensionRequest.__table__].append(
+                draft.extension | {"action_id": action_id, "decided_by_id": chair_id}
+            )
     for table, batch in rows.items():
         if batch:
             db.session.execute(insert(table), batch)
