@@ -74,7 +74,7 @@ def bench_app(url, workdir, **overrides):
     return app
 
 
-def load_plan(url, workdir, *, actions, updates, users, seed=BENCH_SEED):
+def load_plan(url, workdir, *, actions, updates, users, seed=BENCH_SEED, long_timeline=True):
     """Migrate, load reference data and a demo plan; return facts about what was loaded."""
     from tracker.demo import load_demo
     from tracker.reference.seed import load_reference_data
@@ -85,7 +85,7 @@ def load_plan(url, workdir, *, actions, updates, users, seed=BENCH_SEED):
         upgrade()
         load_reference_data(app.config["CODE_EDITION"])
         load_demo(actions=actions, seed=seed, today=local_today(), updates_per_action=updates, users=users)
-        long_reference = add_long_timeline() if actions else None
+        long_reference = add_long_timeline() if actions and long_timeline else None
         db.session.commit()
         facts = {
             "actions": db.session.scalar(select(func.count(Action.id))),

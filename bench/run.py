@@ -86,13 +86,21 @@ class Bench:
         self.options, self.server, self.workdir, self.stack = options, server, workdir, stack
         self.figures = Figures()
         self.plans = {}
+        self.export_file = None
 
-    def plan(self, label, actions, updates):
+    def plan(self, label, actions, updates, long_timeline=False):
         """A scratch database holding a demo plan of this size (made once per run)."""
         if label not in self.plans:
             url = self.stack.enter_context(databases.scratch_database(label, self.workdir, self.server))
             say(f"loading {actions:,} actions x {updates} updates ({label})")
-            facts = databases.load_plan(url, self.workdir, actions=actions, updates=updates, users=self.options.users)
+            facts = databases.load_plan(
+                url,
+                self.workdir,
+                actions=actions,
+                updates=updates,
+                users=self.options.users,
+                long_timeline=long_timeline,
+            )
             self.plans[label] = (url, facts)
             self.figures.add(
                 "data",
@@ -103,10 +111,10 @@ class Bench:
         return self.plans[label]
 
     def main_plan(self):
-        return self.plan("main", self.options.actions, self.options.updates)
+        return self.plan("main", self.options.actions, self.options.updates, long_timeline=True)
 
     def small_plan(self):
-        return self.plan("small", SMALL_PLAN, self.options.updates)
+        return self.plan("small", SMALL_PLAN, self.options.updates, long_timeline=True)
 
     def child(self, probe, url, facts, repeat):
         """Run a probe in a fresh interpreter; return its JSON answer."""
@@ -233,7 +241,112 @@ def _reminder_statements(bench, small, large, sizes):
     )
 
 
-MEASURES = {"pages": measure_pages, "queries": measure_queries, "reminders": measure_reminders}
+def _probe_failed(bench, group, name, answer, target):
+    """Record a probe that could not measure; True when it did not."""
+    if not answer.get("available"):
+        bench.figures.missing(group, name, answer["reason"], target)
+        return True
+    if "error" in answer:
+        bench.figures.error(group, name, answer["error"], target)
+        return True
+    return False
+
+
+def measure_report(bench):
+    url, facts = bench.plan("report", *REPORT_PLAN)
+    say("quarterly PDF: WeasyPrint, then Chromium printing the same HTML")
+    answer = bench.child("report", url, facts, bench.options.heavy_repeat)
+    group, name = "quarterly report", f"PDF, {facts['actions']} actions x {REPORT_PLAN[1]} updates"
+    if _probe_failed(bench, group, name, answer, "<= 1.5x Chromium"):
+        return
+    ratio = answer["build_seconds"] / answer["chromium_seconds"]
+    pages = f"{answer['pages']} pages ({answer['chromium_pages']} from Chromium), {answer['quarter']}"
+    bench.figures.add(group, name, f"{answer['build_seconds']:.2f} s", "", number=answer["build_seconds"], detail=pages)
+    bench.figures.add(group, "Chromium printing the same HTML", f"{answer['chromium_seconds']:.2f} s", "")
+    bench.figures.add(
+        group,
+        "WeasyPrint build / Chromium",
+        f"{ratio:.2f}x",
+        "<= 1.5x",
+        ratio <= 1.5,
+        ratio,
+        f"PDF step alone {answer['pdf_seconds'] / answer['chromium_seconds']:.2f}x",
+    )
+    peak = answer["weasyprint_peak_rss_mib"]
+    bench.figures.add(group, "peak memory building the PDF", mib(peak), "< 500 MiB", peak < 500, peak)
+
+
+def measure_export(bench):
+    url, facts = bench.plan("export", *EXPORT_PLAN)
+    say("Excel export")
+    answer = bench.child("export", url, facts, bench.options.heavy_repeat)
+    group = "spreadsheets"
+    name = f"export {facts['actions']:,} actions, {facts['updates']:,} updates"
+    if _probe_failed(bench, group, name, answer, "< 5 s"):
+        return
+    seconds, peak = answer["seconds"], answer["peak_rss_mib"]
+    bench.figures.add(group, name, f"{seconds:.2f} s", "< 5 s", seconds < 5, seconds, f"{answer['kib']:,} KiB")
+    bench.figures.add(group, "peak memory exporting", mib(peak), "< 300 MiB", peak < 300, peak)
+    bench.export_file = Path(answer["file"])
+
+
+def measure_import(bench):
+    group, name = "spreadsheets", f"import {IMPORT_ROWS:,} rows: dry run + writing"
+    export_file = bench.export_file
+    if export_file is None:
+        bench.figures.missing(group, name, "needs the export (group export) to make its workbook", "< 5 s")
+        return
+    url, facts = bench.plan("import", 0, 0)
+    import_file = bench.workdir / "import.xlsx"
+    rows = first_rows(export_file, import_file, IMPORT_ROWS)
+    say(f"importing {rows:,} rows")
+    answer = bench.child("import", url, facts | {"import_file": str(import_file)}, bench.options.heavy_repeat)
+    if _probe_failed(bench, group, name, answer, "< 5 s"):
+        return
+    seconds = answer["seconds"]
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in answer["counts"].items())
+    bench.figures.add(
+        group,
+        name,
+        f"{seconds:.2f} s",
+        "< 5 s",
+        seconds < 5,
+        seconds,
+        f"dry run {answer['dry_run_seconds']:.2f} s + writing {answer['commit_seconds']:.2f} s; {counts}",
+    )
+
+
+def first_rows(source, target, count):
+    """Copy the export's first `count` actions, and their updates, to a workbook of the same layout."""
+    from openpyxl import Workbook, load_workbook
+
+    exported = load_workbook(source, read_only=True)
+    kept = Workbook()
+    kept.remove(kept.active)
+    references = set()
+    for sheet in exported.worksheets:
+        copy = kept.create_sheet(sheet.title)
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows)
+        copy.append(header)
+        for values in rows:
+            if sheet.title == exported.worksheets[0].title and len(references) < count:
+                references.add(values[0])
+                copy.append(values)
+            elif sheet.title != exported.worksheets[0].title and values[0] in references:
+                copy.append(values)
+    kept.save(target)
+    return len(references)
+
+
+MEASURES = {
+    "pages": measure_pages,
+    "queries": measure_queries,
+    "reminders": measure_reminders,
+    "report": measure_report,
+    "export": measure_export,
+    "import": measure_import,
+}
 
 
 def run(options):
@@ -246,7 +359,7 @@ def run(options):
             bench = Bench(options, server, workdir, stack)
             for group in GROUPS:
                 if group in options.only:
-                    MEASURES.get(group, lambda b, g=group: b.figures.missing(g, g, "not measured yet"))(bench)
+                    MEASURES[group](bench)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
