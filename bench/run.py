@@ -22,12 +22,13 @@ import psutil
 from sqlalchemy import create_engine, text
 
 from bench import databases
+from bench.explain import UNINDEXABLE, explain_list_filters
 from bench.figures import Figures, mib, ms
 from bench.pages import PAGES, Server, resolve_paths, time_pages
 from bench.queries import statements_per_page
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUPS = ("pages", "queries", "reminders", "report", "export", "import")
+GROUPS = ("pages", "queries", "indexes", "reminders", "report", "export", "import")
 SMALL_PLAN = 50
 REPORT_PLAN = (500, 4)
 EXPORT_PLAN = (5000, 4)
@@ -339,9 +340,21 @@ def first_rows(source, target, count):
     return len(references)
 
 
+def measure_indexes(bench):
+    url, facts = bench.main_plan()
+    say("EXPLAIN the action list for each filter and sort")
+    for name, (verdict, lines) in explain_list_filters(url, bench.workdir).items():
+        reason = UNINDEXABLE.get(name.split("=")[0], "")
+        indexed = verdict.startswith("index")
+        detail = reason or ("" if indexed else " / ".join(line.strip() for line in lines[:3]))
+        ok = None if reason else indexed
+        bench.figures.add("action list: how each filter and sort is read", name, verdict, "index", ok, detail=detail)
+
+
 MEASURES = {
     "pages": measure_pages,
     "queries": measure_queries,
+    "indexes": measure_indexes,
     "reminders": measure_reminders,
     "report": measure_report,
     "export": measure_export,
