@@ -81,7 +81,7 @@ def explain_list_filters(url, workdir):
             lines = plan_lines(connection, query)
             verdict = "index" if uses_indexes(lines) else "reads every action"
             if verdict != "index" and _index_possible(connection, query):
-                verdict = "index exists; a scan is cheaper here"
+                verdict = "index (a scan is cheaper)"
             results[name] = (verdict, lines)
         db.session.rollback()
         db.engine.dispose()

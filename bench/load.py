@@ -25,6 +25,8 @@ from tracker.plan.models import UPDATE_STATUSES, Action
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_PASSWORD = "load-run-password-2026"
+# Everyone signs in first (scrypt, deliberately slow); figures count from then, for --seconds more.
+SIGN_IN_ALLOWANCE = 30
 PAGE_KEYS = {"floor": "floor", "dashboard": "dashboard", "action list (filtered, page of 50)": "action list"}
 PAGE_KEYS["right-by-BRAG grid"] = "grid"
 
@@ -68,7 +70,7 @@ def load_plan_for_people(url, workdir, facts, clients):
         db.session.commit()
         db.engine.dispose()
     pages = {PAGE_KEYS[name]: path for name, path in paths.items() if name in PAGE_KEYS and path}
-    return {"password": LOAD_PASSWORD, "pages": pages, "people": people}
+    return {"password": LOAD_PASSWORD, "pages": pages, "people": people, "clients": clients}
 
 
 def _person(app, email, references, endpoints):
@@ -93,7 +95,7 @@ def run_locust(server, plan_file, options, workdir):
         "--spawn-rate",
         "10",
         "--run-time",
-        f"{options.seconds}s",
+        f"{options.seconds + SIGN_IN_ALLOWANCE}s",
         "--stop-timeout",
         "10",
         "--host",
@@ -107,7 +109,12 @@ def run_locust(server, plan_file, options, workdir):
     env = dict(os.environ, TRACKER_LOAD_PLAN=str(plan_file))
     with open(workdir / "locust.log", "wb") as log:
         done = subprocess.run(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=options.seconds + 120
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=options.seconds + SIGN_IN_ALLOWANCE + 120,
         )
     if done.returncode:
         sys.exit((workdir / "locust.log").read_text()[-3000:])
@@ -140,7 +147,9 @@ def report(summary):
             f"{name:<{width}}  {row['requests']:>7}  {row['failures']:>6}  {row['p50_ms']:>6.0f}ms"
             f"  {row['p95_ms']:>6.0f}ms  {ratio}"
         )
-    errors = summary.get("all requests", {}).get("failures", 0)
+    mix = summary["page views and updates"]
+    errors = max(summary.get("all requests", {}).get("failures", 0), mix.get("errors_whole_run", 0))
+    print(f"\nmeasured for {mix.get('steady_seconds', 0):.0f} s after all simulated staff had signed in")
     print(f"\nerrors: {errors} ({'meets' if errors == 0 else 'misses'} the target of zero)")
     return errors
 
@@ -169,7 +178,6 @@ def main(argv=None):
                 "failures": sum(
                     row["failures"] for name, row in summary.items() if not name.startswith(("sign", "all"))
                 ),
-                "p50_ms": 0.0,
             }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

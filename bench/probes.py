@@ -31,6 +31,23 @@ def probe(name):
     return register
 
 
+REQUIRES = {
+    "reminders": ("tracker.notify", ("build_weekly_digests",)),
+    "report": ("tracker.reports", ("build_snapshot", "render_report_html", "render_report_pdf")),
+    "export": ("tracker.exchange", ("write_workbook",)),
+    "import": ("tracker.exchange", ("start_import", "dry_run", "confirm")),
+}
+
+
+def missing(name):
+    """Why a probe cannot run in this app yet, or None when it can."""
+    package, functions = REQUIRES[name]
+    absent = [function for function in functions if find_callable(package, function) is None]
+    if absent:
+        return f"{package} has no {', '.join(absent)} yet"
+    return None
+
+
 def unavailable(reason):
     return {"available": False, "reason": reason}
 

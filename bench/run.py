@@ -25,6 +25,7 @@ from bench import databases
 from bench.explain import UNINDEXABLE, explain_list_filters
 from bench.figures import Figures, mib, ms
 from bench.pages import PAGES, Server, resolve_paths, time_pages
+from bench.probes import missing
 from bench.queries import statements_per_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,6 +255,9 @@ def _probe_failed(bench, group, name, answer, target):
 
 
 def measure_report(bench):
+    if reason := missing("report"):
+        bench.figures.missing("quarterly report", "PDF against Chromium", reason, "<= 1.5x Chromium")
+        return
     url, facts = bench.plan("report", *REPORT_PLAN)
     say("quarterly PDF: WeasyPrint, then Chromium printing the same HTML")
     answer = bench.child("report", url, facts, bench.options.heavy_repeat)
@@ -278,6 +282,9 @@ def measure_report(bench):
 
 
 def measure_export(bench):
+    if reason := missing("export"):
+        bench.figures.missing("spreadsheets", "export 5,000 actions, 20,000 updates", reason, "< 5 s")
+        return
     url, facts = bench.plan("export", *EXPORT_PLAN)
     say("Excel export")
     answer = bench.child("export", url, facts, bench.options.heavy_repeat)
