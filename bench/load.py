@@ -43,7 +43,7 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def load_plan_for_people(url, workdir, facts, clients):
+def load_plan_for_people(url, workdir, facts, clients, seconds):
     """Give `clients` owners of open actions a password; return what the simulated staff need."""
     app = databases.bench_app(url, workdir)
     paths = resolve_paths(app, facts)
@@ -70,7 +70,7 @@ def load_plan_for_people(url, workdir, facts, clients):
         db.session.commit()
         db.engine.dispose()
     pages = {PAGE_KEYS[name]: path for name, path in paths.items() if name in PAGE_KEYS and path}
-    return {"password": LOAD_PASSWORD, "pages": pages, "people": people, "clients": clients}
+    return {"password": LOAD_PASSWORD, "pages": pages, "people": people, "clients": clients, "seconds": seconds}
 
 
 def _person(app, email, references, endpoints):
@@ -123,6 +123,14 @@ def run_locust(server, plan_file, options, workdir):
     return rows, json.loads((workdir / "working-mix.json").read_text())
 
 
+def _milliseconds(value):
+    """A percentile from locust's CSV; 'N/A' where a request type had no requests after the reset."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def summarise(rows):
     """{name: {requests, failures, p50_ms, p95_ms}} from locust's stats rows."""
     summary = {}
@@ -131,8 +139,8 @@ def summarise(rows):
         summary[name] = {
             "requests": int(row["Request Count"]),
             "failures": int(row["Failure Count"]),
-            "p50_ms": float(row["50%"] or 0),
-            "p95_ms": float(row["95%"] or 0),
+            "p50_ms": _milliseconds(row["50%"]),
+            "p95_ms": _milliseconds(row["95%"]),
         }
     return summary
 
@@ -142,6 +150,8 @@ def report(summary):
     width = max(len(name) for name in summary)
     print(f"{'request':<{width}}  {'count':>7}  {'errors':>6}  {'p50':>8}  {'p95':>8}  p95 / floor p95")
     for name, row in summary.items():
+        if not row["requests"]:
+            continue
         ratio = f"{row['p95_ms'] / floor:.1f}x" if floor else ""
         print(
             f"{name:<{width}}  {row['requests']:>7}  {row['failures']:>6}  {row['p50_ms']:>6.0f}ms"
@@ -166,7 +176,7 @@ def main(argv=None):
             facts = databases.load_plan(
                 url, workdir, actions=options.actions, updates=options.updates, users=options.users
             )
-            plan = load_plan_for_people(url, workdir, facts, options.clients)
+            plan = load_plan_for_people(url, workdir, facts, options.clients, options.seconds)
             plan["working_mix_file"] = str(workdir / "working-mix.json")
             plan_file = workdir / "plan.json"
             plan_file.write_text(json.dumps(plan))

@@ -12,6 +12,7 @@ import re
 import time
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, events, task
 
 PLAN = json.loads(Path(os.environ["TRACKER_LOAD_PLAN"]).read_text())
@@ -20,7 +21,7 @@ PEOPLE = itertools.cycle(PLAN["people"])
 # Signing in is slow on purpose (scrypt) and happens once a session: figures count from the moment
 # every simulated person has signed in, and the working mix leaves sign-in out.
 WORKING_TIMES = []
-STEADY = {"signed_in": 0, "since": None, "errors": 0}
+STEADY = {"signed_in": 0, "since": None, "errors": 0, "stopping": False, "environment": None}
 
 
 @events.request.add_listener
@@ -29,6 +30,10 @@ def _remember(name, response_time, exception, **_kwargs):
     STEADY["errors"] += exception is not None
     if not name.startswith("sign"):
         WORKING_TIMES.append(response_time)
+    since = STEADY["since"]
+    if since and not STEADY["stopping"] and time.monotonic() - since >= PLAN["seconds"]:
+        STEADY["stopping"] = True
+        gevent.spawn(STEADY["environment"].runner.quit)
 
 
 @events.quitting.add_listener
@@ -58,6 +63,7 @@ class StaffMember(HttpUser):
                 r.failure(f"sign-in answered {r.status_code}")
                 return
         STEADY["signed_in"] += 1
+        STEADY["environment"] = self.environment
         if STEADY["signed_in"] == PLAN["clients"]:
             self.environment.runner.stats.reset_all()
             WORKING_TIMES.clear()
