@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 
 from tracker.auth.models import Department, Role, User
+from tracker.compliance.demo import load_demo_assessments
 from tracker.demo_content import ACTIONS, FIRST_NAMES, SURNAMES, UPDATE_LINES
 from tracker.extensions import db
 from tracker.plan.models import (
@@ -154,6 +155,7 @@ def load_demo(*, actions=40, seed=2026, today, updates_per_action=None, users=0,
             template = ACTIONS[offset % len(ACTIONS)]
             drafts.append(_demo_action(start_number + offset, template, owner, rng, today, links, updates_per_action))
         _write(drafts, chair_id)
+    load_demo_assessments(today=today, seed=seed, recorded_by=demo_users[Role.ADMIN])
     return demo_users, actions
 
 
