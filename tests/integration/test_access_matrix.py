@@ -31,6 +31,7 @@ def test_every_route_has_access_rules():
 @pytest.fixture()
 def world(make):
     """Users of every role, two departments and records for the routes to act on."""
+    # Features add their own records through tests/access/<feature>.py SETUP hooks.
     return build_world(make)
 
 
