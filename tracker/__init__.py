@@ -89,12 +89,16 @@ def register_templates(app):
 def register_blueprints(app):
     """One blueprint per feature."""
     from tracker.admin import bp as admin_bp
+    from tracker.audit import bp as audit_bp
     from tracker.auth import bp as auth_bp
     from tracker.main import bp as main_bp
+    from tracker.plan import bp as plan_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(plan_bp, url_prefix="/actions")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(audit_bp, url_prefix="/admin/audit")
 
 
 def register_request_hooks(app):

@@ -15,12 +15,11 @@ def navigation_items():
         if predicate(current_user):
             items.append((label, endpoint))
     path = request.path
-    result = []
-    for label, endpoint in items:
-        href = url_for(endpoint)
-        active = path == href or (href != "/" and path.startswith(href))
-        result.append({"href": href, "text": label, "active": active})
-    return result
+    links = [(label, url_for(endpoint)) for label, endpoint in items]
+    # The longest matching link is the current one: /actions/mine is "My actions", not "Actions".
+    matches = [href for _, href in links if path == href or (href != "/" and path.startswith(href))]
+    current = max(matches, key=len, default=None)
+    return [{"href": href, "text": label, "active": href == current} for label, href in links]
 
 
 # Features append (label, endpoint, predicate) as their blueprints are registered.
@@ -38,12 +37,19 @@ def pluralise(count, singular, plural=None):
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
+def sentence(text):
+    """The text with its first letter a capital, the rest left alone (month names stay capitalised)."""
+    text = str(text or "")
+    return text[:1].upper() + text[1:]
+
+
 def register_template_helpers(app):
     """Filters and globals for every template."""
     app.jinja_env.filters["long_date"] = dates.long_date
     app.jinja_env.filters["short_date"] = dates.short_date
     app.jinja_env.filters["date_time"] = dates.date_time
     app.jinja_env.filters["pluralise"] = pluralise
+    app.jinja_env.filters["sentence"] = sentence
     app.jinja_env.globals["navigation_items"] = navigation_items
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
     app.jinja_env.trim_blocks = True
