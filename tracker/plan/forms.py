@@ -252,7 +252,13 @@ class DecisionForm(FlaskForm):
         choices=[("approve", "Approve"), ("refuse", "Refuse")],
         validators=[InputRequired(message="Choose approve or refuse")],
     )
-    reason = _text_area("Reason", description="Required if you refuse. The owner sees it in the timeline.")
+    # No Optional() here: it would stop the check that a refusal has a reason.
+    reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        description="Required if you refuse. The owner sees it in the timeline.",
+        validators=[Length(max=5000, message="Reason must be 5,000 characters or fewer")],
+    )
     version_id = HiddenField()
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
