@@ -81,6 +81,7 @@ def test_create_numbers_actions_records_and_tells_the_owner(db, make):
         select(AuditEvent).where(AuditEvent.verb == "action.created", AuditEvent.action_id == first.id)
     )
     assert event.changes["owner"] == [None, lead.name] and event.changes["rights"] == [None, [3]]
+    assert event.actor_id == chair.id, "the audit names who did it, even outside a web request"
     assert [(s.reference, k["previous_owner"]) for s, k in sent] == [("VV-001", None), ("VV-002", None)]
 
 

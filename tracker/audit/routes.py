@@ -64,7 +64,7 @@ def audit_log():
     args = {key: request.args.getlist(key) for key in request.args if key != "page"}
     action_ids = {event.action_id for event in page.items if event.action_id}
     references = (
-        dict(db.session.execute(select(Action.id, Action.reference).where(Action.id.in_(action_ids))))
+        dict(db.session.execute(select(Action.id, Action.reference).where(Action.id.in_(action_ids))).tuples().all())
         if action_ids
         else {}
     )

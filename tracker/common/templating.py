@@ -19,7 +19,7 @@ def navigation_items():
     # The longest matching link is the current one: /actions/mine is "My actions", not "Actions".
     matches = [href for _, href in links if path == href or (href != "/" and path.startswith(href))]
     current = max(matches, key=len, default=None)
-    return [{"href": href, "text": label, "active": href == current} for label, href in links]
+    return [{"href": href, "text": label, "active": href == current, "current": path == href} for label, href in links]
 
 
 # Features append (label, endpoint, predicate) as their blueprints are registered.

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import raiseload
 
 from tracker.auth.models import Department
 from tracker.common.charts import brag_series, stacked_bar_chart
@@ -27,6 +28,7 @@ from tracker.plan.models import (
     action_priorities,
     action_rights,
 )
+from tracker.plan.queries import without_links
 from tracker.reference.models import CodeRight, Priority
 
 BRAG_ORDER = ("red", "amber", "green", "blue")
@@ -125,7 +127,8 @@ def due_soon(today, days, limit=LIST_LIMIT):
 
 def _listed(condition, order, limit):
     total = db.session.scalar(select(func.count(Action.id)).where(*condition))
-    actions = db.session.scalars(select(Action).where(*condition).order_by(*order).limit(limit)).unique().all()
+    query = select(Action).where(*condition).options(*without_links()).order_by(*order).limit(limit)
+    actions = db.session.scalars(query).unique().all()
     return actions, total
 
 
@@ -134,6 +137,7 @@ def recent_updates(limit=LIST_LIMIT):
     query = (
         select(ActionUpdate)
         .where(ActionUpdate.kind == EntryKind.UPDATE.value)
+        .options(raiseload(ActionUpdate.evidence), *without_links(ActionUpdate.action))
         .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
         .limit(limit)
     )

@@ -72,6 +72,7 @@ def request_extension(action, actor, *, new_due_date, reason):
     add_entry(action, actor, EntryKind.EXTENSION_REQUESTED, reason.strip(), extension_request_id=request.id)
     record(
         "extension.requested",
+        actor=actor,
         obj=request,
         action=action,
         summary=f"Extension asked for {action.reference}",
@@ -102,6 +103,7 @@ def decide_extension(request, actor, *, approve, reason):
     add_entry(action, actor, kind, request.decision_reason, extension_request_id=request.id)
     record(
         f"extension.{request.state}",
+        actor=actor,
         obj=request,
         action=action,
         summary=f"Extension {request.state} for {action.reference}",
@@ -132,6 +134,7 @@ def request_closure(action, actor, *, summary, upload=None, link="", link_descri
     attach(action, actor, upload=upload, link=link, description=link_description, update=entry, closure_request=request)
     record(
         "closure.requested",
+        actor=actor,
         obj=request,
         action=action,
         summary=f"Closure asked for {action.reference}",
@@ -165,6 +168,7 @@ def decide_closure(request, actor, *, approve, reason, today=None):
     add_entry(action, actor, kind, request.decision_reason, closure_request_id=request.id, status=action.status)
     record(
         f"closure.{request.state}",
+        actor=actor,
         obj=request,
         action=action,
         summary=f"Closure {request.state} for {action.reference}",

@@ -174,6 +174,7 @@ def attach_file(action, actor, checked: CheckedFile, *, description="", update=N
     db.session.flush()
     record(
         "evidence.added",
+        actor=actor,
         obj=evidence,
         action=action,
         summary=f"File {checked.filename} added to {action.reference}",
@@ -197,6 +198,7 @@ def attach_link(action, actor, url, *, description="", update=None, closure_requ
     db.session.flush()
     record(
         "evidence.added",
+        actor=actor,
         obj=evidence,
         action=action,
         summary=f"Link added to {action.reference}",

@@ -148,6 +148,7 @@ def create_action(data: ActionData, actor, reference=None):
     add_entry(action, actor, EntryKind.CREATED, f"Action created and assigned to {action.owner.name}")
     record(
         "action.created",
+        actor=actor,
         obj=action,
         action=action,
         summary=f"Created {action.reference}",
@@ -192,7 +193,9 @@ def edit_action(action, data: ActionData, actor, expected_version=None):
     if not changes:
         return {}
     db.session.flush()
-    record("action.updated", obj=action, action=action, summary=f"Changed {action.reference}", changes=changes)
+    record(
+        "action.updated", actor=actor, obj=action, action=action, summary=f"Changed {action.reference}", changes=changes
+    )
     if previous_owner.id != action.owner.id:
         add_entry(action, actor, EntryKind.ASSIGNED, f"Reassigned from {previous_owner.name} to {action.owner.name}")
         signals.action_assigned.send(action, actor=actor, previous_owner=previous_owner)
@@ -217,6 +220,7 @@ def cancel_action(action, reason, actor):
     add_entry(action, actor, EntryKind.CANCELLED, reason.strip(), status=action.status)
     record(
         "action.cancelled",
+        actor=actor,
         obj=action,
         action=action,
         summary=f"Cancelled {action.reference}",
@@ -258,6 +262,7 @@ def post_update(action, actor, *, narrative, status, progress, declared_rag, upl
     attach(action, actor, upload=upload, link=link, description=link_description, update=update)
     record(
         "action.update_posted",
+        actor=actor,
         obj=update,
         action=action,
         summary=f"Update on {action.reference}",
