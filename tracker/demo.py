@@ -7,7 +7,17 @@ from sqlalchemy import func, select
 
 from tracker.auth.models import Department, Role, User
 from tracker.extensions import db
-from tracker.plan.models import Action, ActionUpdate, EntryKind, ExtensionRequest, Rag, RequestState, Source, Status
+from tracker.plan.models import (
+    Action,
+    ActionUpdate,
+    ClosureRequest,
+    EntryKind,
+    ExtensionRequest,
+    Rag,
+    RequestState,
+    Source,
+    Status,
+)
 from tracker.reference.models import CodeRight, Priority, Touchpoint
 
 DEMO_PASSWORD_SUFFIX = "-demo-pass-2026"
@@ -351,6 +361,7 @@ def load_demo(*, actions=40, seed=2026, today, updates_per_action=None, users=0,
         action = _demo_action(number, template, owner, rng, today, rights, priorities, touchpoints, updates_per_action)
         action.created_by = demo_users[Role.CHAIR]
         db.session.add(action)
+        _demo_requests(action, number, demo_users[Role.CHAIR], today)
         created += 1
         if created % 500 == 0:
             db.session.flush()
@@ -431,6 +442,50 @@ def _demo_timeline(action, rng, today, updates_per_action):
         action.declared_rag = last.declared_rag
     if rng.random() < 0.12 and action.is_open:
         _demo_extension(action, rng)
+
+
+def _entry(action, author, kind, day, narrative="", **fields):
+    entry = ActionUpdate(
+        author=author,
+        kind=kind.value,
+        narrative=narrative,
+        created_at=datetime.combine(day, time(16), tzinfo=UTC),
+        **fields,
+    )
+    action.entries.append(entry)
+    return entry
+
+
+def _demo_requests(action, number, chair, today):
+    """Creation, sign-off and waiting requests, so the timeline and the chair's decisions look lived in.
+
+    No random numbers are drawn here, so the rest of the demo plan stays as it was for a seed.
+    """
+    _entry(action, chair, EntryKind.CREATED, action.start_date, f"Action created and assigned to {action.owner.name}")
+    if action.status == Status.AWAITING_SIGNOFF.value:
+        request = ClosureRequest(
+            action=action,
+            requested_by=action.owner,
+            requested_at=datetime.combine(today - timedelta(days=number % 6 + 1), time(11), tzinfo=UTC),
+            summary="The change is in place and the latest monthly figures meet the success measure.",
+        )
+        db.session.add(request)
+        entry = _entry(action, action.owner, EntryKind.CLOSURE_REQUESTED, request.requested_at.date(), request.summary)
+        entry.closure_request = request
+    elif action.status == Status.COMPLETE.value and action.completed_on:
+        _entry(action, chair, EntryKind.CLOSURE_APPROVED, action.completed_on, "Signed off at the Champions meeting.")
+    elif action.is_open and number % 9 == 4 and not action.extension_count:
+        request = ExtensionRequest(
+            action=action,
+            requested_by=action.owner,
+            requested_at=datetime.combine(today - timedelta(days=2), time(10), tzinfo=UTC),
+            previous_due_date=action.current_due_date,
+            new_due_date=max(action.current_due_date, today) + timedelta(days=42),
+            reason="The system change this depends on has moved to next quarter.",
+        )
+        db.session.add(request)
+        entry = _entry(action, action.owner, EntryKind.EXTENSION_REQUESTED, today - timedelta(days=2), request.reason)
+        entry.extension_request = request
 
 
 def _demo_extension(action, rng):
