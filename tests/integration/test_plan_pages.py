@@ -260,3 +260,37 @@ def test_cancelling_asks_for_a_reason(client, auth, make, db):
 def test_unknown_reference_is_not_found(client, auth, db):
     auth.sign_in("viewer")
     assert client.get("/actions/VV-999").status_code == 404
+
+
+def test_form_pages_refuse_people_who_cannot_use_them(client, auth, make, db):
+    from tracker.plan import services
+
+    action = make.action()
+    request = services.request_extension(
+        action, action.owner, new_due_date=action.current_due_date + timedelta(days=9), reason="Leave"
+    )
+    db.session.commit()
+    base = f"/actions/{action.reference}"
+    owners_pages = [f"{base}/update", f"{base}/extension", f"{base}/closure", f"{base}/evidence"]
+    chairs_pages = [f"{base}/edit", f"{base}/cancel", f"{base}/extension/{request.id}", "/actions/new"]
+    auth.sign_in("lead", department=make.department("Investigations"))
+    assert [client.get(url).status_code for url in owners_pages + chairs_pages] == [403] * 8
+    auth.sign_out()
+    auth.sign_in(action.owner)
+    assert [client.get(url).status_code for url in owners_pages] == [200] * 4
+    assert [client.get(url).status_code for url in chairs_pages] == [403] * 4
+    auth.sign_out()
+    auth.sign_in("chair")
+    assert [client.get(url).status_code for url in chairs_pages] == [200] * 4
+    assert client.get(f"{base}/update").status_code == 403
+
+
+def test_a_closed_action_cannot_be_edited(client, auth, make, db):
+    action = make.action(status="complete", progress=100)
+    auth.sign_in("chair")
+    page = text(client.get(f"/actions/{action.reference}/edit"))
+    assert "This action is complete, so its details can no longer be changed." in page
+    assert 'name="title"' not in page
+    response = client.post(f"/actions/{action.reference}/edit", data=edit_form(action, title="Changed"))
+    assert "A closed action cannot be changed" in text(response)
+    assert db.session.get(Action, action.id).title != "Changed"

@@ -131,6 +131,9 @@ class ActionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.owner_id.choices = owner_choices()
         self.department_id.choices = department_choices()
+        if action is not None and str(action.department_id) not in {v for v, _ in self.department_id.choices}:
+            # A department closed since keeps its actions until the chair moves them.
+            self.department_id.choices.append((str(action.department_id), action.department.name))
         self.rights.choices = right_choices(action.rights if action else ())
         self.priorities.choices = priority_choices()
         self.touchpoints.choices = touchpoint_choices()
@@ -185,7 +188,7 @@ class EvidenceFields:
     file = FileField(
         "Upload a file",
         widget=GovFileInput(),
-        description="PDF, Word, Excel, PowerPoint, OpenDocument, image or text file. Smallest size that works.",
+        description="A PDF, Word, Excel, PowerPoint, OpenDocument, image or text file.",
     )
     link = StringField(
         "Or give a link",

@@ -45,7 +45,6 @@ def post_update(reference):
     if form.is_submitted() is False:
         form.status.data = action.status if action.status in UPDATE_STATUSES else Status.IN_PROGRESS.value
         form.progress.data = action.progress
-        form.declared_rag.data = action.declared_rag
     if form.validate_on_submit():
         try:
             services.post_update(
