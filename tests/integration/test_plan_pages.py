@@ -294,3 +294,26 @@ def test_a_closed_action_cannot_be_edited(client, auth, make, db):
     response = client.post(f"/actions/{action.reference}/edit", data=edit_form(action, title="Changed"))
     assert "A closed action cannot be changed" in text(response)
     assert db.session.get(Action, action.id).title != "Changed"
+
+
+def test_long_timelines_are_paginated_newest_first(client, auth, make, db):
+    from tracker.plan import services
+
+    action = make.action()
+    for number in range(1, 26):
+        services.post_update(
+            action,
+            action.owner,
+            narrative=f"Update number {number:02d}",
+            status="in_progress",
+            progress=number,
+            declared_rag="green",
+        )
+    db.session.commit()
+    auth.sign_in("viewer")
+    first = text(client.get(f"/actions/{action.reference}"))
+    assert first.index("Update number 25") < first.index("Update number 24")
+    assert "Update number 06" in first and "Update number 05" not in first
+    assert f'href="/actions/{action.reference}?page=2#timeline"' in first
+    second = text(client.get(f"/actions/{action.reference}?page=2"))
+    assert "Update number 05" in second and "Update number 01" in second and "Update number 06" not in second
