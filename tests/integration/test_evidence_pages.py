@@ -119,3 +119,12 @@ def test_another_departments_lead_cannot_add_evidence(client, auth, make, db):
         content_type="multipart/form-data",
     )
     assert response.status_code == 403 and stored(db, Evidence) == 0
+
+
+def test_a_stored_link_that_is_not_a_web_address_is_never_made_clickable(client, auth, make, db):
+    action = make.action()
+    db.session.add(Evidence(action=action, is_link=True, url="javascript:alert(1)", description="Imported"))
+    db.session.commit()
+    auth.sign_in("viewer")
+    page = client.get(f"/actions/{action.reference}").get_data(as_text=True)
+    assert 'href="javascript:' not in page and "javascript:alert(1)" in page

@@ -252,10 +252,6 @@ class ActionUpdate(db.Model):
     extension_request = relationship("ExtensionRequest", lazy="select")
     closure_request = relationship("ClosureRequest", lazy="select")
 
-    @property
-    def kind_enum(self):
-        return EntryKind(self.kind)
-
 
 @event.listens_for(ActionUpdate, "before_update")
 def _updates_are_immutable(mapper, connection, target):
