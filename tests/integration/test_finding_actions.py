@@ -127,7 +127,7 @@ def test_a_lead_lands_on_my_actions(client, make, plan):
     assert "You own 2 open actions." in page and "is red" in page
     mine = page[: page.index("Others in Contact Management")]
     assert listed(mine) == ["VV-001", "VV-003"]
-    assert navigation(page) == [
+    assert navigation(page)[:3] == [
         ("/", "Dashboard", False),
         ("/actions/mine", "My actions", True),
         ("/actions", "Actions", False),
@@ -145,11 +145,14 @@ def test_my_actions_shows_the_rest_of_the_department(client, auth, make, plan):
 
 def test_navigation_by_role(client, auth, db):
     auth.sign_in("viewer")
-    assert navigation(text(client.get("/actions/VV-001"))) == [("/", "Dashboard", False), ("/actions", "Actions", True)]
+    links = navigation(text(client.get("/actions/VV-001")))
+    assert links[:2] == [("/", "Dashboard", False), ("/actions", "Actions", True)]
+    assert "/actions/mine" not in [href for href, _, _ in links]
     auth.sign_out()
     auth.sign_in("admin")
     labels = [label for _, label, _ in navigation(text(client.get("/")))]
-    assert labels[:2] == ["Dashboard", "Actions"] and "Audit log" in labels and "My actions" not in labels
+    assert labels[:2] == ["Dashboard", "Actions"] and "My actions" not in labels
+    assert labels[-2:] == ["Users", "Audit log"], "administration comes last, whatever the import order"
 
 
 def test_dashboard_counts_breakdowns_and_waiting_requests(client, auth, make, plan):

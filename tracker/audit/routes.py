@@ -10,11 +10,11 @@ from tracker.audit import bp
 from tracker.audit.search import KINDS, AuditFilters, field_label, search_events, shown
 from tracker.common.fields import GovDateField
 from tracker.common.permissions import require
-from tracker.common.templating import add_navigation
+from tracker.common.templating import ADMINISTRATION, add_navigation
 from tracker.extensions import db
 from tracker.plan.models import Action
 
-add_navigation("Audit log", "audit.audit_log", lambda user: user.can_read_audit)
+add_navigation("Audit log", "audit.audit_log", lambda user: user.can_read_audit, order=ADMINISTRATION + 5)
 PAGE_SIZE = 50
 
 

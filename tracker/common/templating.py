@@ -11,7 +11,7 @@ def navigation_items():
     if not current_user.is_authenticated:
         return []
     items = [("Dashboard", "main.dashboard")]
-    for label, endpoint, predicate in NAVIGATION:
+    for label, endpoint, predicate, _ in sorted(NAVIGATION, key=lambda item: item[3]):
         if predicate(current_user):
             items.append((label, endpoint))
     path = request.path
@@ -22,14 +22,19 @@ def navigation_items():
     return [{"href": href, "text": label, "active": href == current, "current": path == href} for label, href in links]
 
 
-# Features append (label, endpoint, predicate) as their blueprints are registered.
+# Features append (label, endpoint, predicate, order) as their blueprints are imported or registered.
 NAVIGATION: list = []
+PLAN_FIRST, FEATURES, ADMINISTRATION = 10, 50, 90
 
 
-def add_navigation(label, endpoint, predicate=lambda user: True):
-    """Add a link to the service navigation, shown to users for whom predicate is true."""
+def add_navigation(label, endpoint, predicate=lambda user: True, order=FEATURES):
+    """Add a link to the service navigation, shown to users for whom predicate is true.
+
+    Links sort by order (the plan's first, administration last), then by when they were added,
+    so the menu reads the same whatever order the modules happen to be imported in.
+    """
     if all(existing[1] != endpoint for existing in NAVIGATION):
-        NAVIGATION.append((label, endpoint, predicate))
+        NAVIGATION.append((label, endpoint, predicate, order))
 
 
 def pluralise(count, singular, plural=None):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Department, User
 from tracker.common.dates import local_today
-from tracker.common.templating import add_navigation
+from tracker.common.templating import PLAN_FIRST, add_navigation
 from tracker.extensions import db
 from tracker.plan import bp
 from tracker.plan.evidence import size_text
@@ -20,8 +20,8 @@ from tracker.plan.services import pending_closure, pending_extension
 from tracker.plan.timeline import facts, heading, timeline_page
 from tracker.reference.models import CodeRight, Priority
 
-add_navigation("My actions", "plan.my_actions", lambda user: user.is_lead)
-add_navigation("Actions", "plan.action_list")
+add_navigation("My actions", "plan.my_actions", lambda user: user.is_lead, order=PLAN_FIRST)
+add_navigation("Actions", "plan.action_list", order=PLAN_FIRST)
 
 LIST_PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 50
