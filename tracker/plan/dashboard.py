@@ -150,6 +150,7 @@ def pending_requests():
         db.session.scalars(
             select(ExtensionRequest)
             .where(ExtensionRequest.state == RequestState.PENDING.value)
+            .options(*without_links(ExtensionRequest.action))
             .order_by(ExtensionRequest.requested_at)
         )
         .unique()
@@ -159,6 +160,7 @@ def pending_requests():
         db.session.scalars(
             select(ClosureRequest)
             .where(ClosureRequest.state == RequestState.PENDING.value)
+            .options(raiseload(ClosureRequest.evidence), *without_links(ClosureRequest.action))
             .order_by(ClosureRequest.requested_at)
         )
         .unique()

@@ -15,7 +15,7 @@ from tracker.plan import bp
 from tracker.plan.evidence import size_text
 from tracker.plan.models import OPEN_STATUSES, Action, Evidence, Rag, Status
 from tracker.plan.pages import load_action, rag_of, rags_of
-from tracker.plan.queries import DUE_WINDOWS, SORTS, ActionFilters, filtered_actions
+from tracker.plan.queries import DUE_WINDOWS, SORTS, ActionFilters, filtered_actions, without_links
 from tracker.plan.services import pending_closure, pending_extension
 from tracker.plan.timeline import facts, heading, timeline_page
 from tracker.reference.models import CodeRight, Priority
@@ -83,14 +83,22 @@ def my_actions():
     """The actions the signed-in person owns, and the rest of their department's open actions."""
     today = local_today()
     owned = (
-        db.session.scalars(select(Action).where(Action.owner_id == current_user.id, Action.status.in_(OPEN_STATUSES)))
+        db.session.scalars(
+            select(Action)
+            .where(Action.owner_id == current_user.id, Action.status.in_(OPEN_STATUSES))
+            .options(*without_links())
+        )
         .unique()
         .all()
     )
-    department_query = select(Action).where(
-        Action.department_id == current_user.department_id,
-        Action.owner_id != current_user.id,
-        Action.status.in_(OPEN_STATUSES),
+    department_query = (
+        select(Action)
+        .options(*without_links())
+        .where(
+            Action.department_id == current_user.department_id,
+            Action.owner_id != current_user.id,
+            Action.status.in_(OPEN_STATUSES),
+        )
     )
     department_total = db.session.scalar(select(func.count()).select_from(department_query.subquery()))
     department = (
@@ -101,6 +109,7 @@ def my_actions():
     closed = (
         db.session.scalars(
             select(Action)
+            .options(*without_links())
             .where(Action.owner_id == current_user.id, Action.status.not_in(OPEN_STATUSES))
             .order_by(Action.updated_at.desc())
             .limit(10)
