@@ -9,7 +9,9 @@ Optional keys, read by the request-safety and form-fuzzing tests:
 - "writes_on_get": names of tables a GET may legitimately touch (e.g. a token's last-used time);
 - "csrf_exempt": why the route takes no CSRF token (only for routes that authenticate with a
   bearer token, never with the session cookie);
-- "fuzz_data": fn(data) -> form fields for a POST-only route, which has no page to read them from.
+- "fuzz_data": fn(data) -> form fields for a POST-only route, which has no page to read them from;
+- "form_args": fn(data) -> url args where the route's page shows its form, when "args" point at a
+  record in a state where it shows none (an action already waiting for a decision).
 """
 
 import importlib
@@ -64,6 +66,15 @@ def setup_hooks():
         if hasattr(module, "SETUP"):
             hooks.append(module.SETUP)
     return hooks
+
+
+def acting_user(rule, data):
+    """The first of admin, chair, lead, other lead and viewer whom the rule lets through."""
+    for role in ("admin", "chair", "lead", "other_lead", "viewer"):
+        outcome = rule["expect"].get(role, rule["expect"].get("lead"))
+        if outcome == "ok" or (isinstance(outcome, int) and outcome < 400):
+            return data.users[role]
+    return data.users["admin"]
 
 
 def build_world(make):

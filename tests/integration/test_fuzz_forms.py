@@ -17,7 +17,7 @@ from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.access import STATE_CHANGING, all_rules, build_world, url_map
+from tests.access import STATE_CHANGING, acting_user, all_rules, build_world, url_map
 from tests.database_state import changed_tables, table_rows
 from tests.html_forms import post_forms_for
 from tracker.common.types import utcnow
@@ -118,17 +118,18 @@ def world(make):
     return build_world(make)
 
 
-def discover(app, world, endpoint):
-    """The route's URL and the fields of the forms its own page shows an admin."""
+def discover(app, world, endpoint, user):
+    """The route's URL and the fields of the forms its own page shows the user."""
+    rule = RULES[endpoint]
     with app.test_request_context():
-        url = url_for(endpoint, **RULES[endpoint]["args"](world))
+        url = url_for(endpoint, **{**rule["args"](world), **rule.get("form_args", lambda d: {})(world)})
     fields = {}
     if "GET" in ROUTES[endpoint][0]:
-        # An admin sees every form; a page that sends the signed-in elsewhere (sign-in) shows it to strangers.
-        for user in (world.admin, None):
+        # A page that sends the signed-in elsewhere (sign-in) shows its form to strangers.
+        for visitor in (user, None):
             client = app.test_client()
-            if user is not None:
-                use_session_of(client, user)
+            if visitor is not None:
+                use_session_of(client, visitor)
             for form in post_forms_for(client.get(url).get_data(as_text=True), url.split("?")[0]):
                 fields.update(form.fields)
             if fields:
@@ -193,25 +194,27 @@ FUZZ_SETTINGS = settings(
 
 
 @pytest.mark.parametrize("endpoint", FORM_ENDPOINTS)
-def test_every_form_survives_anything_an_admin_sends(app, db, world, endpoint):
-    url, fields = discover(app, world, endpoint)
+def test_every_form_survives_anything_its_users_send(app, db, world, endpoint):
+    """Signed in as the admin, or as whoever the route is for when it is not for admins (an owner)."""
+    user = acting_user(RULES[endpoint], world)
+    url, fields = discover(app, world, endpoint, user)
     assert fields or "GET" not in ROUTES[endpoint][0], f"{url} shows no form to fill in"
     method = sorted(ROUTES[endpoint][0] & STATE_CHANGING)[-1]
     client = app.test_client()
 
     def submit(data):
-        use_session_of(client, world.admin)
+        use_session_of(client, user)
         before = table_rows()
         response = client.open(url, method=method, data=data)
-        check_answer(response, before, (), fields, data, f"admin {method} {url}")
+        check_answer(response, before, (), fields, data, f"{user.role} {method} {url}")
 
     for data in pointed_submissions(fields):
         submit(data)
     for body in json_bodies(fields):
-        use_session_of(client, world.admin)
+        use_session_of(client, user)
         before = table_rows()
         response = client.open(url, method=method, json=body)
-        check_answer(response, before, (), fields, {}, f"admin {method} {url} with JSON {body!r}")
+        check_answer(response, before, (), fields, {}, f"{user.role} {method} {url} with JSON {body!r}")
     FUZZ_SETTINGS(given(submissions(fields))(submit))()
 
 
@@ -223,7 +226,7 @@ def json_bodies(fields):
 
 @pytest.mark.parametrize("endpoint", PUBLIC_FORM_ENDPOINTS)
 def test_every_public_form_survives_anything_a_stranger_sends(app, db, world, endpoint):
-    url, fields = discover(app, world, endpoint)
+    url, fields = discover(app, world, endpoint, None)
     client = app.test_client()
 
     def submit(data):

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import url_for
 
-from tests.access import ROLES, STATE_CHANGING, all_rules, build_world, url_map
+from tests.access import ROLES, STATE_CHANGING, acting_user, all_rules, build_world, url_map
 from tests.conftest import TrackerClient, csrf_token_from
 from tests.database_state import changed_tables, table_rows
 from tests.factories import PASSWORD
@@ -67,7 +67,7 @@ def assert_page_obeys_csp(response, url):
 @pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
 def test_get_changes_nothing_and_pages_that_post_show_a_form(app, db, world, endpoint):
     """Every role's GET leaves the database as it was; a route that also takes POST shows its form."""
-    url = url_of(app, endpoint, world)
+    url = url_of(app, endpoint, world, **RULES[endpoint].get("form_args", lambda d: {})(world))
     may_write = {"audit_event", *RULES[endpoint].get("writes_on_get", ())}
     shows_form = False
     for role in ROLES:
@@ -110,7 +110,7 @@ def _form_data(app, endpoint, world, url):
         return rule["fuzz_data"](world)
     if "GET" not in ROUTES[endpoint][0]:
         return rule.get("data", {})
-    page = signed_in_client(app, world.admin).get(url).get_data(as_text=True)
+    page = signed_in_client(app, acting_user(rule, world)).get(url).get_data(as_text=True)
     forms = post_forms_for(page, url.split("?")[0])
     return forms[0].filled() if forms else {}
 
