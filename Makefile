@@ -59,14 +59,13 @@ db: setup
 	$(FLASK) tracker init
 	$(FLASK) tracker demo --if-empty
 
-## make serve: the production shape on one machine (gunicorn workers + scheduler process)
+## make serve: the production shape on one machine (gunicorn workers + scheduler process); see README
 serve: setup
 	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (PostgreSQL) and SECRET_KEY first; see README" && exit 1)
 	TRACKER_ENV=production $(FLASK) tracker init
-	TRACKER_ENV=production $(FLASK) scheduler run & \
-	TRACKER_ENV=production $(VENV)/bin/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} \
-		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}" wsgi:app; \
-	kill %1 2>/dev/null || true
+	@TRACKER_ENV=production $(FLASK) scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
+	TRACKER_ENV=production $(VENV)/bin/gunicorn --config gunicorn.conf.py wsgi:app
 
 ## make bench: load the demo plan into fresh databases and measure pages, queries, jobs, PDF and xlsx
 ## (SQLite; PostgreSQL when DATABASE_URL names a server). BENCH_ARGS="--actions 500 --only pages,queries"

@@ -45,6 +45,7 @@ class Config:
     SIGN_IN_MAX_FAILURES = _int("SIGN_IN_MAX_FAILURES", 5)
     SIGN_IN_WINDOW_MINUTES = _int("SIGN_IN_WINDOW_MINUTES", 15)
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = _int("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20)
+    PASSWORD_RESET_LINKS_PER_HOUR = _int("PASSWORD_RESET_LINKS_PER_HOUR", 3)
     WTF_CSRF_TIME_LIMIT = None
     PASSWORD_HASH_METHOD = "scrypt"
 
@@ -59,6 +60,9 @@ class Config:
     # Evidence uploads
     EVIDENCE_MAX_BYTES = _int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+    # Requests without files (forms, JSON) and each text field of an upload form.
+    MAX_FORM_BYTES = _int("MAX_FORM_BYTES", 500 * 1024)
+    MAX_FORM_MEMORY_SIZE = MAX_FORM_BYTES
 
     # Mail
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -105,6 +109,8 @@ class ProductionConfig(Config):
     """Production: PostgreSQL, a real secret key, secure cookies."""
 
     ENV_NAME = "production"
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this host only, on path /.
+    SESSION_COOKIE_NAME = "__Host-session" if Config.SESSION_COOKIE_SECURE else "session"
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 1)
     LOG_JSON = _bool("LOG_JSON", True)
 

@@ -21,6 +21,7 @@ def create_app(config_name=None, overrides=None):
     configure_secrets_and_database(app)
     register_extensions(app)
     register_templates(app)
+    register_input_cleaning(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_errorhandlers(app)
@@ -85,6 +86,13 @@ def register_templates(app):
     )
     WTFormsHelpers(app)
     register_template_helpers(app)
+
+
+def register_input_cleaning(app):
+    """Clean request input before any route sees it (must come before the blueprints)."""
+    from tracker.common.input import register_input_cleaning as register
+
+    register(app)
 
 
 def register_blueprints(app):

@@ -1,5 +1,7 @@
 """`flask --app wsgi tracker ...`: set up the database, load reference and demo data."""
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -52,3 +54,30 @@ def demo_command(actions, seed, updates_per_action, users, today, if_empty):
     click.echo("Demo sign-ins:")
     for role, _name, email, _ in DEMO_USERS:
         click.echo(f"  {role.label:<16} {email:<22} password: {demo_password(role)}")
+
+
+@tracker_cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file):
+    """Copy the whole database to FILE; the tracker can keep running meanwhile."""
+    from tracker.backup import BackupError, backup_database
+
+    try:
+        click.echo(backup_database(file))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@tracker_cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@with_appcontext
+def restore_command(file, force):
+    """Replace the database with the backup in FILE. Stop the tracker first."""
+    from tracker.backup import BackupError, restore_database
+
+    try:
+        click.echo(restore_database(file, force=force))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error

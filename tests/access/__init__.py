@@ -3,11 +3,20 @@
 RULES maps an endpoint to {"method": "GET" or "POST", "args": fn(data) -> url args,
 "expect": {role: outcome}} where role is anon, viewer, lead, chair, admin (and optionally
 other_lead, a lead of another department) and outcome is a status code, or "ok" for any
-answer that is neither a refusal nor an error.
+answer that is neither a refusal, nor a missing page, nor an error.
+
+Optional keys, read by the request-safety and form-fuzzing tests:
+- "writes_on_get": names of tables a GET may legitimately touch (e.g. a token's last-used time);
+- "csrf_exempt": why the route takes no CSRF token (only for routes that authenticate with a
+  bearer token, never with the session cookie);
+- "fuzz_data": fn(data) -> form fields for a POST-only route, which has no page to read them from;
+- "form_args": fn(data) -> url args where the route's page shows its form, when "args" point at a
+  record in a state where it shows none (an action already waiting for a decision).
 """
 
 import importlib
 import pkgutil
+from functools import lru_cache
 from types import SimpleNamespace
 
 ROLES = ("anon", "viewer", "lead", "other_lead", "chair", "admin")
@@ -19,6 +28,23 @@ MANAGERS = {"anon": 302, "viewer": 403, "lead": 403, "other_lead": 403, "chair":
 ADMIN_POST = {"anon": 302, "viewer": 403, "lead": 403, "other_lead": 403, "chair": 403, "admin": "ok"}
 MANAGERS_POST = {"anon": 302, "viewer": 403, "lead": 403, "other_lead": 403, "chair": "ok", "admin": "ok"}
 SIGNED_IN_POST = {"anon": 302, "viewer": "ok", "lead": "ok", "other_lead": "ok", "chair": "ok", "admin": "ok"}
+
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@lru_cache(maxsize=1)
+def url_map():
+    """Every endpoint of the app: {endpoint: (methods, {argument: converter name})}."""
+    from tracker import create_app
+
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    routes = {}
+    for rule in app.url_map.iter_rules():
+        methods, arguments = routes.get(rule.endpoint, (frozenset(), {}))
+        converters = {name: type(converter).__name__ for name, converter in rule._converters.items()}
+        routes[rule.endpoint] = (methods | (rule.methods - {"HEAD", "OPTIONS"}), {**arguments, **converters})
+    return routes
 
 
 def all_rules():
@@ -40,6 +66,15 @@ def setup_hooks():
         if hasattr(module, "SETUP"):
             hooks.append(module.SETUP)
     return hooks
+
+
+def acting_user(rule, data):
+    """The first of admin, chair, lead, other lead and viewer whom the rule lets through."""
+    for role in ("admin", "chair", "lead", "other_lead", "viewer"):
+        outcome = rule["expect"].get(role, rule["expect"].get("lead"))
+        if outcome == "ok" or (isinstance(outcome, int) and outcome < 400):
+            return data.users[role]
+    return data.users["admin"]
 
 
 def build_world(make):

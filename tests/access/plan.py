@@ -26,6 +26,7 @@ def SETUP(data, make):
         reason="Waiting for a system change",
     )
     data.closing = make.action(owner=action.owner, status="awaiting_signoff")
+    data.free_action = make.action(owner=action.owner)
     data.closure = ClosureRequest(action=data.closing, requested_by=action.owner, summary="Done")
     db.session.add_all([data.evidence, data.extension, data.closure])
     db.session.commit()
@@ -49,7 +50,12 @@ RULES = {
     "plan.edit_action": {"method": "POST", "args": _ref, "expect": MANAGERS_POST},
     "plan.cancel_action": {"method": "POST", "args": _ref, "expect": MANAGERS_POST},
     "plan.post_update": {"method": "POST", "args": _ref, "expect": OWNERS_POST},
-    "plan.request_extension": {"method": "POST", "args": _ref, "expect": OWNERS_POST},
+    "plan.request_extension": {
+        "method": "POST",
+        "args": _ref,
+        "form_args": lambda d: {"reference": d.free_action.reference},
+        "expect": OWNERS_POST,
+    },
     "plan.request_closure": {"method": "POST", "args": _ref, "expect": OWNERS_POST},
     "plan.add_evidence": {"method": "POST", "args": _ref, "expect": EVIDENCE_POST},
     "plan.decide_extension": {

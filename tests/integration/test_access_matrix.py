@@ -35,9 +35,13 @@ def world(make):
     return build_world(make)
 
 
+def _refusals(db):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "access.denied")).all()
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_role_reaches_route_as_designed(app, client, world, endpoint, role):
+def test_role_reaches_route_as_designed(app, client, db, world, endpoint, role):
     rule = RULES[endpoint]
     expected = rule["expect"][role if role in rule["expect"] else "lead"]
     if role != "anon":
@@ -47,13 +51,17 @@ def test_role_reaches_route_as_designed(app, client, world, endpoint, role):
         url = url_for(endpoint, **rule["args"](world))
     response = client.open(url, method=rule["method"], data=rule.get("data", {}))
     if expected == "ok":
-        assert response.status_code < 500 and response.status_code not in (401, 403), (
+        # A missing page or a wrong method would mean the route was never really exercised.
+        assert response.status_code < 500 and response.status_code not in (401, 403, 404, 405), (
             f"{role} {rule['method']} {url} answered {response.status_code}"
         )
     else:
         assert response.status_code == expected, f"{role} {rule['method']} {url} answered {response.status_code}"
         if expected == 302 and role == "anon":
             assert "/sign-in" in response.location
+    if response.status_code == 403:
+        refusal = _refusals(db)[-1]
+        assert refusal.actor_id == world.users[role].id and url.split("?")[0] in refusal.summary
 
 
 def test_refusals_are_audited(client, world, db):
@@ -62,3 +70,4 @@ def test_refusals_are_audited(client, world, db):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "access.denied"))
     assert event is not None and event.actor_id == world.viewer.id
     assert "/admin/users" in event.summary
+    assert event.address == "127.0.0.1" and event.changes["endpoint"] == [None, "admin.users"]

@@ -3,12 +3,14 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import select
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import ROLE_LABELS, Department, User
 from tracker.auth.passwords import password_problem
 from tracker.auth.services import normalise_email
+from tracker.common.concurrency import VersionedForm
+from tracker.common.forms import EmailAddress
 from tracker.extensions import db
 
 
@@ -32,7 +34,7 @@ class UserForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             InputRequired(message="Enter a work email address"),
-            Email(message="Enter an email address in the correct format, like name@example.org"),
+            EmailAddress(message="Enter an email address in the correct format, like name@example.org"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
         ],
     )
@@ -43,7 +45,6 @@ class UserForm(FlaskForm):
         validators=[InputRequired(message="Choose a role")],
     )
     department_id = SelectField("Department", widget=GovSelect(), validate_choice=False)
-    version_id = HiddenField()
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def __init__(self, *args, editing=None, **kwargs):
@@ -62,6 +63,10 @@ class UserForm(FlaskForm):
             raise ValidationError("Choose a department from the list")
         if self.role.data == "lead" and not field.data:
             raise ValidationError("Choose the department this lead works for")
+
+
+class EditUserForm(VersionedForm, UserForm):
+    """Changes to an existing user, refused when someone else saved first."""
 
 
 class NewUserForm(UserForm):

@@ -3,11 +3,11 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.admin import bp, services
-from tracker.admin.forms import DepartmentForm, NewUserForm, UserForm
+from tracker.admin.forms import DepartmentForm, EditUserForm, NewUserForm
 from tracker.auth.models import Department, User
+from tracker.common.concurrency import EditConflict, show_conflict
 from tracker.common.permissions import require
 from tracker.common.templating import ADMINISTRATION, add_navigation
 from tracker.extensions import db
@@ -53,31 +53,22 @@ def new_user():
 def edit_user(user_id):
     """Change a user's name, email, role or department."""
     user = db.session.get(User, user_id) or abort(404)
-    form = UserForm(obj=user, editing=user)
+    form = EditUserForm(obj=user, editing=user)
+    form.track_version(user)
     if request.method == "GET":
         form.department_id.data = str(user.department_id or "")
-        form.version_id.data = str(user.version_id)
     if form.validate_on_submit():
-        if form.version_id.data != str(user.version_id):
-            flash(
-                "Someone else changed this user while you were editing. Check their details and save again.", "warning"
-            )
-            return render_template("admin/user_form.html", form=form, user=user), 409
-        services.update_user(
-            user,
-            name=form.name.data,
-            email=form.email.data,
-            role=form.role.data,
-            department_id=_int_or_none(form.department_id.data),
-        )
         try:
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            flash(
-                "Someone else changed this user while you were editing. Check their details and save again.", "warning"
-            )
-            return render_template("admin/user_form.html", form=form, user=user), 409
+            with form.saving():
+                services.update_user(
+                    user,
+                    name=form.name.data,
+                    email=form.email.data,
+                    role=form.role.data,
+                    department_id=_int_or_none(form.department_id.data),
+                )
+        except EditConflict:
+            return show_conflict(form, "admin/user_form.html", user=user)
         flash(f"{user.name}'s details are saved.", "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)

@@ -4,7 +4,7 @@ from flask import url_for
 
 from tracker.audit.services import record
 from tracker.auth.models import Department, User
-from tracker.auth.services import create_reset_token, normalise_email
+from tracker.auth.services import INVITATION_HOURS, create_reset_token, normalise_email
 from tracker.extensions import db
 from tracker.notify.services import absolute_url, queue_email
 
@@ -29,7 +29,7 @@ def create_user(*, name, email, role, department_id=None, password=None):
         changes={k: (None, v) for k, v in _snapshot(user).items()},
     )
     if not password:
-        secret = create_reset_token(user, hours=72)
+        secret = create_reset_token(user, hours=INVITATION_HOURS)
         link = absolute_url(url_for("auth.reset_password", token=secret))
         queue_email(
             "invitation",
@@ -37,7 +37,11 @@ def create_user(*, name, email, role, department_id=None, password=None):
             to_user=user,
             template="password_reset",
             subject="You have been invited to the Victims Code Action Tracker",
-            context={"link": link, "intro": f"An administrator has given you an account as {user.role_label.lower()}."},
+            context={
+                "link": link,
+                "intro": f"An administrator has given you an account as {user.role_label.lower()}.",
+                "valid_for": f"{INVITATION_HOURS // 24} days",
+            },
         )
     return user
 

@@ -3,9 +3,10 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from tracker.auth.passwords import password_problem
+from tracker.common.forms import EmailAddress
 
 
 class SignInForm(FlaskForm):
@@ -84,7 +85,7 @@ class ForgotPasswordForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             InputRequired(message="Enter your email address"),
-            Email(message="Enter an email address in the correct format, like name@example.org"),
+            EmailAddress(message="Enter an email address in the correct format, like name@example.org"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
         ],
     )

@@ -3,7 +3,7 @@
 import secrets
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.audit.services import record
@@ -49,7 +49,11 @@ def landing_url(user):
 
 
 def start_session(user):
-    """Sign the user in with a fresh session."""
+    """Sign the user in with a fresh session.
+
+    Every way of signing in ends here; sign-in with the organisation's identity provider (OpenID
+    Connect, designed in SECURITY.md) would verify the ID token in its callback and call this too.
+    """
     session.clear()
     login_user(user)
     now = utcnow().timestamp()
@@ -71,7 +75,10 @@ def sign_in():
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         except services.SignInThrottled:
             db.session.commit()
-            form.email.errors = ["Too many failed attempts. Wait 15 minutes and try again, or reset your password."]
+            minutes = current_app.config["SIGN_IN_WINDOW_MINUTES"]
+            form.email.errors = [
+                f"Too many failed attempts. Wait {minutes} minutes and try again, or reset your password."
+            ]
             return render_template("auth/sign_in.html", form=form), 429
         db.session.commit()
         if user is not None:
@@ -120,7 +127,7 @@ def account():
             else:
                 services.change_password(current_user, password_form.new_password.data)
                 db.session.commit()
-                start_session(current_user)
+                start_session(current_user._get_current_object())
                 flash("Your password has been changed. Other devices have been signed out.", "success")
                 return redirect(url_for("auth.account"))
     return render_template("auth/account.html", password_form=password_form, preferences=preferences, form=form), (
@@ -134,7 +141,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.user_by_email(form.email.data)
-        if user is not None and user.active:
+        if user is not None and user.active and services.reset_link_allowed(user):
             secret = services.create_reset_token(user)
             link = absolute_url(url_for("auth.reset_password", token=secret))
             queue_email(
@@ -143,9 +150,16 @@ def forgot_password():
                 to_user=user,
                 template="password_reset",
                 subject="Reset your password",
-                context={"link": link, "intro": "Someone asked to reset the password for your account."},
+                context={
+                    "link": link,
+                    "intro": "Someone asked to reset the password for your account.",
+                    "valid_for": f"{services.RESET_HOURS} hours",
+                },
             )
             record("auth.reset_requested", obj=user, actor_label=user.email, summary="Password reset link sent")
+        elif user is not None:
+            # The page reads the same either way, so it never tells whether an address has an account.
+            record("auth.reset_refused", obj=user, actor_label=user.email, summary="Password reset link not sent")
         db.session.commit()
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)
@@ -160,10 +174,9 @@ def reset_password(token):
     form = ResetPasswordForm()
     form.password_owner = reset.user
     if form.validate_on_submit():
-        reset.used_at = utcnow()
-        reset.user.set_password(form.new_password.data)
-        reset.user.end_sessions()
-        record("auth.password_reset", obj=reset.user, actor=reset.user, summary="Password set with a reset link")
+        if not services.reset_password(reset, form.new_password.data):
+            db.session.rollback()
+            return render_template("auth/reset_invalid.html"), 404
         db.session.commit()
         flash("Your password has been saved. Sign in with it now.", "success")
         return redirect(url_for("auth.sign_in"))

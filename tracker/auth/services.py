@@ -5,7 +5,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import record
 from tracker.auth.models import PasswordResetToken, SignInAttempt, User
@@ -15,6 +16,10 @@ from tracker.extensions import db
 
 class SignInThrottled(Exception):
     """Too many failed attempts for this account or address."""
+
+
+RESET_HOURS = 2
+INVITATION_HOURS = 72
 
 
 def normalise_email(email):
@@ -44,6 +49,15 @@ def is_throttled(email, address):
     )
 
 
+def _hash_for_unknown_accounts():
+    # Checking a password against this when there is no such account takes as long as a real check,
+    # so the time taken does not tell a guesser which addresses have accounts.
+    config = current_app.config
+    if "_UNKNOWN_ACCOUNT_HASH" not in config:
+        config["_UNKNOWN_ACCOUNT_HASH"] = generate_password_hash(secrets.token_hex(16), config["PASSWORD_HASH_METHOD"])
+    return config["_UNKNOWN_ACCOUNT_HASH"]
+
+
 def authenticate(email, password, address):
     """Return the user for good credentials, None for bad ones; raise SignInThrottled when locked out."""
     email = normalise_email(email)
@@ -51,6 +65,8 @@ def authenticate(email, password, address):
         record("auth.sign_in_throttled", summary=f"Sign-in refused for {email}: too many attempts", actor_label=email)
         raise SignInThrottled()
     user = user_by_email(email)
+    if user is None:
+        check_password_hash(_hash_for_unknown_accounts(), password)
     ok = user is not None and user.active and user.check_password(password)
     db.session.add(SignInAttempt(email=email, address=address or "", succeeded=ok))
     if not ok:
@@ -68,13 +84,25 @@ def sign_out(user):
 
 
 def change_password(user, new_password):
-    """Set a new password and end other sessions."""
+    """Set a new password, end other sessions and cancel outstanding reset links."""
     user.set_password(new_password)
     user.end_sessions()
+    cancel_reset_tokens(user)
     record("auth.password_changed", obj=user, summary=f"Password changed for {user.email}")
 
 
-def create_reset_token(user, hours=2):
+def reset_link_allowed(user):
+    """False when the user has been sent as many reset links as an hour allows."""
+    since = utcnow() - timedelta(hours=1)
+    sent = db.session.scalar(
+        select(func.count(PasswordResetToken.id)).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.created_at >= since
+        )
+    )
+    return sent < current_app.config["PASSWORD_RESET_LINKS_PER_HOUR"]
+
+
+def create_reset_token(user, hours=RESET_HOURS):
     """Make a single-use token for the user; return the secret to put in the e-mailed link."""
     secret = secrets.token_urlsafe(32)
     db.session.add(
@@ -94,3 +122,29 @@ def redeem_reset_token(secret):
     if token is None or token.used_at is not None or token.expires_at < utcnow() or not token.user.active:
         return None
     return token
+
+
+def cancel_reset_tokens(user):
+    """Make every unused reset link of the user stop working."""
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+def reset_password(token, new_password):
+    """Spend the token on a new password; False when another request spent it first."""
+    spent = db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == token.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:
+        return False
+    user = token.user
+    user.set_password(new_password)
+    user.end_sessions()
+    cancel_reset_tokens(user)
+    record("auth.password_reset", obj=user, actor=user, summary="Password set with a reset link")
+    return True

@@ -7,14 +7,26 @@ import time
 
 from flask import g, has_request_context, request
 
+REQUEST_ID_HEADER = "X-Request-Id"
+
+
+def request_id():
+    """This request's id: the proxy's X-Request-Id when it looks like one, otherwise a new one."""
+    if "request_id" not in g:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isalnum() else secrets.token_hex(8)
+    return g.request_id
+
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        record.request_id = request_id() if has_request_context() else "-"
         return True
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, request id, message and any structured fields."""
+
     def format(self, record):
         entry = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
@@ -23,9 +35,29 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "message": record.getMessage(),
         }
+        entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
+        return json.dumps(entry, default=str)
+
+
+def _signed_in_user_id():
+    # Only a user already loaded for this request: logging must never query the database.
+    user = g.get("_login_user")
+    return user.id if user is not None and user.is_authenticated else None
+
+
+def request_fields(response):
+    """What one request did, as fields for the log line."""
+    elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+    return {
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "duration_ms": round(elapsed, 1),
+        "address": request.remote_addr,
+        "user_id": _signed_in_user_id(),
+    }
 
 
 def register_logging(app):
@@ -44,14 +76,13 @@ def register_logging(app):
 
     @app.before_request
     def _start_request():
-        incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isalnum() else secrets.token_hex(8)
+        request_id()
         g.request_started = time.perf_counter()
 
     @app.after_request
     def _log_request(response):
-        response.headers["X-Request-Id"] = g.get("request_id", "-")
+        response.headers[REQUEST_ID_HEADER] = request_id()
         if not app.testing and request.endpoint != "static":
-            elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-            logger.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed)
+            fields = request_fields(response)
+            logger.info("%(method)s %(path)s %(status)s %(duration_ms)sms", fields, extra={"fields": fields})
         return response

@@ -41,8 +41,9 @@ def enforce_session_lifetime():
     now = utcnow().timestamp()
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
-    started = session.get("signed_in_at", now)
-    last_seen = session.get("last_seen", now)
+    # A session without its start time did not come from sign-in: treat it as expired.
+    started = session.get("signed_in_at", 0)
+    last_seen = session.get("last_seen", 0)
     if now - last_seen > idle or now - started > absolute:
         logout_user()
         session.clear()

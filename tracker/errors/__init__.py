@@ -58,6 +58,7 @@ def register_errorhandlers(app):
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
+        current_app.logger.warning("Refused %s %s: %s", request.method, request.path, error.description)
         return render_error(
             400, reason="Your form expired or was sent from another site. Go back, reload the page and try again."
         )
