@@ -1,0 +1,40 @@
+"""A small organisation for whole-app tests: a user of every role, two departments, an action.
+
+The access matrix and the accessibility audit both visit every route, so they share this set-up;
+each feature adds the records its routes need through a SETUP(data, make) hook in tests/access/.
+"""
+
+from types import SimpleNamespace
+
+from tests.access import setup_hooks
+from tracker.common.dates import local_today
+from tracker.demo import load_demo
+
+WORLD_ROLES = ("viewer", "lead", "other_lead", "chair", "admin")
+
+
+def build_world(make, *, demo_actions=0):
+    """Users of every role, two departments and records for the routes to act on.
+
+    With demo_actions, a deterministic demo plan of that many actions is loaded first, so lists,
+    timelines and charts have realistic content around the world's own records.
+    """
+    if demo_actions:
+        load_demo(actions=demo_actions, today=local_today())
+        make.db.session.commit()
+    home = make.department("Contact Management")
+    away = make.department("Public Protection")
+    users = {
+        "viewer": make.user("viewer"),
+        "lead": make.user("lead", department=home),
+        "other_lead": make.user("lead", department=away),
+        "chair": make.user("chair"),
+        "admin": make.user("admin"),
+    }
+    data = SimpleNamespace(**users, department=home, other_department=away, spare=make.user("viewer"))
+    data.action = make.action(owner=users["lead"])
+    data.users = users
+    for hook in setup_hooks():
+        hook(data, make)
+    make.db.session.commit()
+    return data
