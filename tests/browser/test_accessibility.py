@@ -145,3 +145,17 @@ def test_the_audit_names_the_rule_page_and_element_of_each_violation(audit_site)
     assert ("target-size", "#tiny-2") in found, "WCAG 2.2 rules did not run"
     message = report(audit(page, "/privacy as anon"))
     assert "image-alt [critical] on /privacy as anon: #no-alt" in message
+
+
+def test_row_buttons_say_whose_row_they_act_on_to_screen_readers(audit_site):
+    page = audit_site.page_as("admin")
+    page.goto("/admin/users")
+    first_row = page.locator("tbody tr").filter(has=page.get_by_role("button")).first
+    name = first_row.get_by_role("link").inner_text()
+    button = first_row.get_by_role("button")
+    shown = button.evaluate(
+        "(el) => [...el.childNodes].filter((n) => !n.classList?.contains('govuk-visually-hidden'))"
+        ".map((n) => n.textContent).join('').trim()"
+    )
+    assert shown == "Deactivate"
+    assert page.get_by_role("button", name=f"Deactivate {name}", exact=True).count() == 1
