@@ -68,6 +68,10 @@ serve: setup
 		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}" wsgi:app; \
 	kill %1 2>/dev/null || true
 
+## make guide: take the user guide's screenshots (docs/guide/*.png) over a fresh demo plan
+guide: setup
+	$(PY) -m tests.browser.guide
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
