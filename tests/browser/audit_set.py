@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 
 from tests.access import all_rules
+from tests.browser.axe import install_axe
 from tests.browser.conftest import sign_in
 
 AUDIT_ROLES = ("anon", "viewer", "lead", "chair", "admin")
@@ -59,14 +60,15 @@ class AuditSite:
     emails: dict
     password: str
     targets: dict
+    forms_sent_empty: set = field(default_factory=set)  # (endpoint, field names) already audited
     _pages: dict = field(default_factory=dict)
 
     def page_as(self, role, viewport=DESKTOP):
         """A tab signed in as the role (or signed out for anon), made once per screen size and reused."""
         key = (role, viewport["width"], viewport["height"])
         if key not in self._pages:
-            # axe-core is injected as a script tag, which the app's strict CSP would refuse.
-            context = self.browser.new_context(base_url=self.base_url, viewport=viewport, bypass_csp=True)
+            context = self.browser.new_context(base_url=self.base_url, viewport=viewport)
+            install_axe(context)
             page = context.new_page()
             page.set_default_timeout(10_000)
             if role != "anon":

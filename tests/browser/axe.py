@@ -41,9 +41,23 @@ class Violation:
         return f"{self.rule} [{self.impact}] on {self.page}: {self.selector}\n    {self.help}. {why}"
 
 
-def inject_axe(page):
-    """Load axe-core into the page (the context must bypass the app's strict CSP)."""
+def _check_axe_is_built():
     assert AXE_PATH.exists(), f"{AXE_PATH} is missing: run `make assets` to copy axe-core from node_modules"
+
+
+def install_axe(context):
+    """Load axe-core into every page the browser context opens.
+
+    An init script is sent to the browser once, not with every page, and the page's strict CSP
+    does not apply to it, so pages are audited under the policy people get.
+    """
+    _check_axe_is_built()
+    context.add_init_script(path=str(AXE_PATH))
+
+
+def inject_axe(page):
+    """Load axe-core into a page whose context has not installed it (that context must bypass CSP)."""
+    _check_axe_is_built()
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE_PATH))
 
