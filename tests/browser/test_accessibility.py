@@ -37,6 +37,19 @@ EMPTY_FORM = """
 }
 """
 FIRST_PAGE = {"anon": "auth.sign_in"}
+# Beyond axe: a BRAG colour always comes with its word, and every chart with a table of its figures.
+COLOUR_AND_CHARTS = """
+() => {
+  const problems = [];
+  for (const tag of document.querySelectorAll("[class*='app-rag--']")) {
+    if (!tag.innerText.trim()) problems.push(`a BRAG colour without its word: ${tag.outerHTML.slice(0, 80)}`);
+  }
+  const charts = document.querySelectorAll("main svg.app-chart").length;
+  const tables = document.querySelectorAll("main table").length;
+  if (charts > tables) problems.push(`${charts} charts but ${tables} tables: show each chart's figures in a table`);
+  return problems;
+}
+"""
 
 
 @pytest.mark.parametrize("role", AUDIT_ROLES)
@@ -45,6 +58,7 @@ def test_every_page_the_role_is_served_passes_axe(audit_site, role):
     violations, problems, audited = [], [], []
     for target in audit_site.html_pages(role, problems):
         violations += audit(page, f"{target.url} as {role}")
+        problems += [f"{target} as {role}: {problem}" for problem in page.evaluate(COLOUR_AND_CHARTS)]
         audited.append(target.endpoint)
     assert FIRST_PAGE.get(role, "main.dashboard") in audited, f"{role} was not shown its first page: {audited}"
     assert not violations and not problems, report(violations, problems)
@@ -154,6 +168,9 @@ def test_the_audit_names_the_rule_page_and_element_of_each_violation(audit_site)
     assert ("target-size", "#tiny-2") in found, "WCAG 2.2 rules did not run"
     message = report(audit(page, "/privacy as anon"))
     assert "image-alt [critical] on /privacy as anon: #no-alt" in message
+    problems = page.evaluate(COLOUR_AND_CHARTS)
+    assert problems[0].startswith("a BRAG colour without its word")
+    assert problems[1] == "1 charts but 0 tables: show each chart's figures in a table"
 
 
 def test_row_buttons_say_whose_row_they_act_on_to_screen_readers(audit_site):
@@ -178,6 +195,11 @@ PLANT_FAULTS = """
   add("img", "no-alt", (el) => { el.src = "/static/favicon.svg"; });
   add("input", "no-label", (el) => { el.type = "text"; });
   add("p", "faint", (el) => { el.textContent = "Faint text"; el.style.color = "#bbb"; });
+  add("strong", "colour-only", (el) => { el.className = "app-rag app-rag--red"; });
+  const chart = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  chart.setAttribute("class", "app-chart");
+  chart.setAttribute("aria-hidden", "true");
+  main.append(chart);
   for (const id of ["tiny-1", "tiny-2"]) {
     add("button", id, (el) => {
       el.setAttribute("aria-label", id);
