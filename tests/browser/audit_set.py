@@ -73,7 +73,8 @@ class AuditSite:
             page.set_default_timeout(10_000)
             if role != "anon":
                 sign_in(page, _Person(self.emails[role]), password=self.password)
-                assert page.url.rstrip("/") == self.base_url, f"{role} could not sign in: {page.url}"
+                page.wait_for_load_state()
+                assert "/sign-in" not in page.url, f"{role} could not sign in: {page.url}"
             self._pages[key] = page
         return self._pages[key]
 

@@ -70,3 +70,33 @@ def test_focus_is_visible_at_every_tab_stop_of_every_page(audit_site, role):
         walked += len(keys.stops)
     assert walked, f"Tab reached nothing on the pages {role} is served"
     assert not hidden and not problems, "\n".join(["focus was not visible at:", *map(str, hidden), *problems])
+
+
+def test_a_wide_table_without_links_scrolls_inside_its_box_by_keyboard(audit_site):
+    page = audit_site.page_as("anon", NARROW)
+    page.goto("/privacy")
+    page.evaluate(WIDE_TABLE)
+    wrapper = page.locator(".app-table-wrapper")
+    assert wrapper.get_attribute("role") == "region"
+    assert wrapper.get_attribute("aria-label") == "Actions by quarter"
+    assert not axe_results(page, options=SCROLLABLE_REGIONS)["violations"]
+    found = page.evaluate(REFLOW_CHECK)
+    assert found["scrollWidth"] <= found["clientWidth"] + 1 and found["scrollingWrappers"] == 1
+    keys = KeyboardUser(page)
+    keys.tab_to(wrapper)
+    keys.press("ArrowRight")
+    assert wrapper.evaluate("(el) => el.scrollLeft") > 0
+    keys.assert_focus_was_always_visible()
+
+
+# A table of figures only, too wide for 320 pixels; app.js looks again when the window resizes.
+WIDE_TABLE = """
+() => {
+  const quarters = ["2025/26 Q1", "2025/26 Q2", "2025/26 Q3", "2025/26 Q4", "2026/27 Q1", "2026/27 Q2"];
+  const cells = (tag) => quarters.map((q) => `<${tag} class="govuk-table__cell app-nowrap">${q}</${tag}>`).join("");
+  document.querySelector("main").insertAdjacentHTML("beforeend",
+    `<div class="app-table-wrapper"><table class="govuk-table"><caption class="govuk-table__caption">Actions by quarter</caption>
+     <thead><tr>${cells("th")}</tr></thead><tbody><tr>${cells("td")}</tr></tbody></table></div>`);
+  window.dispatchEvent(new Event("resize"));
+}
+"""
