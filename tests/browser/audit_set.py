@@ -8,6 +8,7 @@ not HTML (static files, JSON, downloads) are left out by their content type.
 from dataclasses import dataclass, field
 
 from flask import url_for
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.access import all_rules
 from tests.browser.axe import install_axe
@@ -61,6 +62,7 @@ class AuditSite:
     password: str
     targets: dict
     forms_sent_empty: set = field(default_factory=set)  # (endpoint, field names) already audited
+    focus_walked: set = field(default_factory=set)  # endpoints already walked with the Tab key
     _pages: dict = field(default_factory=dict)
 
     def page_as(self, role, viewport=DESKTOP):
@@ -78,31 +80,33 @@ class AuditSite:
             self._pages[key] = page
         return self._pages[key]
 
-    def html_pages(self, role, problems, viewport=DESKTOP):
-        """Open each HTML page the role is served in turn, yielding its target; log surprises."""
+    def html_pages(self, role, problems, viewport=DESKTOP, skip=()):
+        """Open each HTML page the role is served in turn (but those of endpoints in skip); log surprises."""
         page = self.page_as(role, viewport)
         for target in self.targets[role]:
-            if self.open(page, target, problems):
+            if target.endpoint not in skip and self.open(page, target, problems):
                 yield target
 
     def open(self, page, target, problems):
-        """Go to the target if it answers as expected with HTML; return whether it did."""
-        response = page.context.request.get(target.url, max_redirects=0)
-        status = response.status
-        content_type = response.headers.get("content-type", "")
-        response.dispose()
+        """Go to the target; return whether it answered as expected with an HTML page."""
+        try:
+            response = page.goto(target.url)
+        except PlaywrightError as error:
+            if "Download is starting" in error.message or "ERR_ABORTED" in error.message:
+                return False  # a file to save, not a page
+            raise
+        redirected = response.request.redirected_from is not None
+        status = 302 if redirected else response.status
         if target.expected == "ok":
             if status >= 500:
                 problems.append(f"{target} answered {status}")
             if status in REFUSED:
                 return False
         elif status != target.expected:
-            problems.append(f"{target} answered {status}, the access rules expect {target.expected}")
+            where = f", and went to {page.url}" if redirected else ""
+            problems.append(f"{target} answered {status}{where}; the access rules expect {target.expected}")
             return False
-        if not content_type.startswith("text/html"):
-            return False
-        page.goto(target.url)
-        return True
+        return response.headers.get("content-type", "").startswith("text/html")
 
     def close(self):
         for page in self._pages.values():
