@@ -84,6 +84,6 @@ def report(violations, problems=()):
     lines = [f"{len(violations)} accessibility violations (axe-core, WCAG 2.2 AA):"] if violations else []
     lines += [f"- {violation}" for violation in sorted(violations, key=lambda v: (v.rule, v.page, v.selector))]
     if problems:
-        lines.append(f"{len(problems)} pages could not be audited as expected:")
+        lines.append(f"{len(problems)} other problems:")
         lines += [f"- {problem}" for problem in problems]
     return "\n".join(lines)
