@@ -142,6 +142,20 @@ class KeyboardUser:
         self.tab_to(self.page.get_by_role("link", name=name, exact=True))
         self.press("Enter", navigates=True)
 
+    def sign_in(self, email, password):
+        """Sign in from the sign-in page: Tab to each field, type, and press Enter to send."""
+        self.fill("Email address", email)
+        self.fill("Password", password)
+        self.press("Enter", navigates=True)
+
+    def fill_date(self, day, label_of_group=None):
+        """Type a date into a GOV.UK date input (Day, Month and Year fields)."""
+        group = self.page.get_by_role("group", name=label_of_group) if label_of_group else self.page
+        for part, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+            self.tab_to(group.get_by_label(part, exact=True))
+            self.page.keyboard.press("ControlOrMeta+A")
+            self.page.keyboard.type(str(value))
+
     def follow_fragment(self, name):
         """Tab to an in-page link (such as an error summary's) and press Enter to move focus there."""
         self.tab_to(self.page.get_by_role("link", name=name, exact=True))

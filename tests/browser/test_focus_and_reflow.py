@@ -86,7 +86,8 @@ def test_a_wide_table_without_links_scrolls_inside_its_box_by_keyboard(audit_sit
     keys = KeyboardUser(page)
     keys.tab_to(wrapper)
     keys.press("ArrowRight")
-    assert wrapper.evaluate("(el) => el.scrollLeft") > 0
+    # Keyboard scrolling is animated, so give it a moment to move.
+    page.wait_for_function("(el) => el.scrollLeft > 0", arg=wrapper.element_handle(), timeout=5_000)
     keys.assert_focus_was_always_visible()
 
 

@@ -8,11 +8,9 @@ def test_lead_signs_in_with_the_keyboard_only(page, make):
     lead = make.user("lead", name="Kim Keyboard")
     page.goto("/sign-in")
     keys = KeyboardUser(page)
-    keys.fill("Email address", lead.email)
-    keys.fill("Password", PASSWORD)
-    keys.press("Enter", navigates=True)
-    assert page.title() == "Dashboard - Victims Code Action Tracker"
-    assert page.get_by_text("Kim Keyboard").first.is_visible()
+    keys.sign_in(lead.email, PASSWORD)
+    assert "/sign-in" not in page.url
+    assert "Kim Keyboard" in page.locator(".app-header__user").inner_text()
     assert keys.stops[0].element == 'a "Skip to main content"', "the first Tab should reach the skip link"
     keys.assert_focus_was_always_visible()
 
@@ -28,7 +26,7 @@ def test_skip_link_takes_keyboard_users_past_the_navigation(page, make):
 
 
 def test_errors_are_fixed_with_the_keyboard_from_the_error_summary(page, make):
-    lead = make.user("lead")
+    lead = make.user("lead", name="Lee Keyboard")
     page.goto("/sign-in")
     keys = KeyboardUser(page)
     keys.press_button("Sign in")
@@ -38,7 +36,7 @@ def test_errors_are_fixed_with_the_keyboard_from_the_error_summary(page, make):
     page.keyboard.type(lead.email)
     keys.fill("Password", PASSWORD)
     keys.press_button("Sign in")
-    assert page.title() == "Dashboard - Victims Code Action Tracker"
+    assert "Lee Keyboard" in page.locator(".app-header__user").inner_text()
     keys.assert_focus_was_always_visible()
 
 
