@@ -6,9 +6,13 @@ each feature adds the records its routes need through a SETUP(data, make) hook i
 
 from types import SimpleNamespace
 
+from datetime import timedelta
+
 from tests.access import setup_hooks
 from tracker.common.dates import local_today
+from tracker.common.types import utcnow
 from tracker.demo import load_demo
+from tracker.plan.models import ActionUpdate, EntryKind, Rag, Status
 
 WORLD_ROLES = ("viewer", "lead", "other_lead", "chair", "admin")
 
@@ -33,8 +37,32 @@ def build_world(make, *, demo_actions=0):
     }
     data = SimpleNamespace(**users, department=home, other_department=away, spare=make.user("viewer"))
     data.action = make.action(owner=users["lead"])
+    _add_timeline(data.action, make)
     data.users = users
     for hook in setup_hooks():
         hook(data, make)
     make.db.session.commit()
     return data
+
+
+def _add_timeline(action, make):
+    """Two progress updates from the owner, so the action's page shows a timeline."""
+    now = utcnow()
+    for days_ago, progress, rag, narrative in [
+        (20, 20, Rag.GREEN, "Met the team to agree the approach."),
+        (6, 40, Rag.AMBER, "Draft shared with the Champions meeting; waiting for comments."),
+    ]:
+        action.entries.append(
+            ActionUpdate(
+                author=action.owner,
+                created_at=now - timedelta(days=days_ago),
+                kind=EntryKind.UPDATE.value,
+                narrative=narrative,
+                status=Status.IN_PROGRESS.value,
+                progress=progress,
+                declared_rag=rag.value,
+            )
+        )
+    action.last_update_at = now - timedelta(days=6)
+    action.declared_rag = Rag.AMBER.value
+    make.db.session.commit()
