@@ -4,9 +4,8 @@ The access matrix and the accessibility audit both visit every route, so they sh
 each feature adds the records its routes need through a SETUP(data, make) hook in tests/access/.
 """
 
-from types import SimpleNamespace
-
 from datetime import timedelta
+from types import SimpleNamespace
 
 from tests.access import setup_hooks
 from tracker.common.dates import local_today
