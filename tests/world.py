@@ -19,12 +19,10 @@ WORLD_ROLES = ("viewer", "lead", "other_lead", "chair", "admin")
 def build_world(make, *, demo_actions=0):
     """Users of every role, two departments and records for the routes to act on.
 
-    With demo_actions, a deterministic demo plan of that many actions is loaded first, so lists,
-    timelines and charts have realistic content around the world's own records.
+    With demo_actions, a deterministic demo plan of that many actions is loaded around the world's
+    own records (after them, so that the demo fills gaps rather than clashing), giving lists,
+    timelines and charts realistic content.
     """
-    if demo_actions:
-        load_demo(actions=demo_actions, today=local_today())
-        make.db.session.commit()
     home = make.department("Contact Management")
     away = make.department("Public Protection")
     users = {
@@ -41,6 +39,9 @@ def build_world(make, *, demo_actions=0):
     for hook in setup_hooks():
         hook(data, make)
     make.db.session.commit()
+    if demo_actions:
+        load_demo(actions=demo_actions, today=local_today())
+        make.db.session.commit()
     return data
 
 

@@ -333,6 +333,12 @@ def _pick_status(rng):
     return rng.choices(statuses, weights=weights)[0]
 
 
+def _next_reference_number():
+    """One past the highest VV-nnn reference, so demo actions load beside any already there."""
+    references = db.session.scalars(select(Action.reference).where(Action.reference.like("VV-%")))
+    return max((int(ref[3:]) for ref in references if ref[3:].isdigit()), default=0) + 1
+
+
 def load_demo(*, actions=40, seed=2026, today, updates_per_action=None, users=0, leads_per_department=2):
     """Load demo users and a plan of `actions` actions; return {role: user} and the number created."""
     rng = random.Random(seed)
@@ -343,7 +349,7 @@ def load_demo(*, actions=40, seed=2026, today, updates_per_action=None, users=0,
     rights = {r.number: r for r in db.session.scalars(select(CodeRight))}
     priorities = {p.number: p for p in db.session.scalars(select(Priority))}
     touchpoints = {t.name: t for t in db.session.scalars(select(Touchpoint))}
-    start_number = (db.session.scalar(select(func.count(Action.id))) or 0) + 1
+    start_number = _next_reference_number()
     created = 0
     for offset in range(actions):
         number = start_number + offset
