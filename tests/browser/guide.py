@@ -38,7 +38,7 @@ class Shot:
     name: str
     role: str  # anon, viewer, lead, chair or admin
     endpoint: str
-    args: Callable = lambda demo: {}  # URL arguments from the demo (demo.users, demo.actions)
+    args: Callable = lambda demo: {}  # URL arguments from the demo (demo.users, demo.actions, demo.quarter)
     then: Callable | None = None  # something to do on the page before the picture
     full_page: bool = False
 
@@ -53,6 +53,13 @@ SHOTS = [
     Shot("admin-add-user", "admin", "admin.new_user", full_page=True),
     Shot("admin-change-user", "admin", "admin.edit_user", lambda demo: {"user_id": demo.users["lead"].id}),
     Shot("admin-departments", "admin", "admin.departments", full_page=True),
+    Shot("compliance", "viewer", "compliance.gap_view"),
+    Shot("journey", "viewer", "reference.journey"),
+    Shot("compliance-record", "chair", "compliance.record_quarter", lambda demo: {"quarter_slug": demo.quarter.slug}),
+    Shot("compliance-upload", "chair", "compliance.upload"),
+    Shot("admin-reference-data", "admin", "reference.reference_data"),
+    Shot("admin-outbox", "admin", "notify.outbox"),
+    Shot("admin-mail-settings", "admin", "notify.mail_settings"),
 ]
 
 
@@ -61,6 +68,7 @@ def load_guide_demo():
     from sqlalchemy import select
 
     from tracker.common.dates import local_today
+    from tracker.common.quarters import quarter_of
     from tracker.demo import load_demo
     from tracker.extensions import db
     from tracker.plan.models import Action
@@ -70,7 +78,11 @@ def load_guide_demo():
     users, _ = load_demo(actions=DEMO_ACTIONS, today=local_today())
     db.session.commit()
     actions = db.session.scalars(select(Action).order_by(Action.reference)).all()
-    return SimpleNamespace(users={role.value: user for role, user in users.items()}, actions=actions)
+    return SimpleNamespace(
+        users={role.value: user for role, user in users.items()},
+        actions=actions,
+        quarter=quarter_of(local_today()).previous(),  # the latest quarter with demo figures
+    )
 
 
 def shot_urls(app, demo, shots=SHOTS):
