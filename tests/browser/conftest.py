@@ -70,9 +70,9 @@ def audit_site(app, browser, live_server):
 
     Built once per module, so a module using it must not use the function-scoped `db` fixture.
     """
+    from tests.access import build_world
     from tests.browser.audit_set import AUDIT_ROLES, AuditSite, targets_for
     from tests.conftest import clean_database
-    from tests.world import build_world
     from tracker.extensions import db
 
     with app.app_context():
