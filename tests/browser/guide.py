@@ -48,18 +48,40 @@ SHOTS = [
     Shot("sign-in-errors", "anon", "auth.sign_in", then=press("Sign in")),
     Shot("forgot-password", "anon", "auth.forgot_password"),
     Shot("dashboard", "viewer", "main.dashboard"),
+    Shot("actions", "viewer", "plan.action_list"),
+    Shot(
+        "action", "viewer", "plan.action_detail", lambda demo: {"reference": demo.lead_action.reference}, full_page=True
+    ),
     Shot("account", "lead", "auth.account", full_page=True),
+    Shot("my-actions", "lead", "plan.my_actions"),
+    Shot(
+        "post-update",
+        "lead",
+        "plan.post_update",
+        lambda demo: {"reference": demo.lead_action.reference},
+        full_page=True,
+    ),
+    Shot("ask-for-more-time", "lead", "plan.request_extension", lambda demo: {"reference": demo.lead_action.reference}),
+    Shot("ask-for-sign-off", "lead", "plan.request_closure", lambda demo: {"reference": demo.lead_action.reference}),
     Shot("admin-users", "admin", "admin.users"),
     Shot("admin-add-user", "admin", "admin.new_user", full_page=True),
     Shot("admin-change-user", "admin", "admin.edit_user", lambda demo: {"user_id": demo.users["lead"].id}),
     Shot("admin-departments", "admin", "admin.departments", full_page=True),
     Shot("compliance", "viewer", "compliance.gap_view"),
     Shot("journey", "viewer", "reference.journey"),
+    Shot("new-action", "chair", "plan.new_action", full_page=True),
+    Shot(
+        "decide-extension",
+        "chair",
+        "plan.decide_extension",
+        lambda demo: {"reference": demo.pending_extension.action.reference, "request_id": demo.pending_extension.id},
+    ),
     Shot("compliance-record", "chair", "compliance.record_quarter", lambda demo: {"quarter_slug": demo.quarter.slug}),
     Shot("compliance-upload", "chair", "compliance.upload"),
     Shot("admin-reference-data", "admin", "reference.reference_data"),
     Shot("admin-outbox", "admin", "notify.outbox"),
     Shot("admin-mail-settings", "admin", "notify.mail_settings"),
+    Shot("admin-audit-log", "admin", "audit.audit_log"),
 ]
 
 
@@ -67,20 +89,29 @@ def load_guide_demo():
     """Load the demo plan into the current app's database; return its users and actions."""
     from sqlalchemy import select
 
+    from tracker.auth.models import Role
     from tracker.common.dates import local_today
     from tracker.common.quarters import quarter_of
     from tracker.demo import load_demo
     from tracker.extensions import db
-    from tracker.plan.models import Action
+    from tracker.plan.models import Action, ExtensionRequest, RequestState, Status
     from tracker.reference.seed import load_reference_data
 
     load_reference_data()
     users, _ = load_demo(actions=DEMO_ACTIONS, today=local_today())
     db.session.commit()
     actions = db.session.scalars(select(Action).order_by(Action.reference)).all()
+    lead = users[Role.LEAD]
     return SimpleNamespace(
         users={role.value: user for role, user in users.items()},
         actions=actions,
+        # The demo lead's first action that is open for updates and has a timeline to show.
+        lead_action=next(
+            a for a in actions if a.owner_id == lead.id and a.status == Status.IN_PROGRESS.value and a.entries
+        ),
+        pending_extension=db.session.scalars(
+            select(ExtensionRequest).where(ExtensionRequest.state == RequestState.PENDING.value)
+        ).first(),
         quarter=quarter_of(local_today()).previous(),  # the latest quarter with demo figures
     )
 
