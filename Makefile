@@ -67,6 +67,10 @@ serve: setup
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	TRACKER_ENV=production $(VENV)/bin/gunicorn --config gunicorn.conf.py wsgi:app
 
+## make guide: take the user guide's screenshots (docs/guide/*.png) over a fresh demo plan
+guide: setup
+	$(PY) -m tests.browser.guide
+
 ## make bench: load the demo plan into fresh databases and measure pages, queries, jobs, PDF and xlsx
 ## (SQLite; PostgreSQL when DATABASE_URL names a server). BENCH_ARGS="--actions 500 --only pages,queries"
 bench: setup

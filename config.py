@@ -31,6 +31,8 @@ class Config:
         "SUBGROUP_NAME", "Victims and Witnesses subgroup of the Local Criminal Justice Board"
     )
     PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL")
+    # Where people ask for other formats and report accessibility problems (accessibility statement).
+    ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "")
     CODE_EDITION = os.environ.get("CODE_EDITION", "2020")
 
     # Sessions and cookies

@@ -51,16 +51,22 @@ class Factory:
     def priority(self, number):
         return self.db.session.scalar(select(Priority).where(Priority.number == number))
 
+    def _free_reference(self):
+        """The next VV-nnn reference not already taken, say by a loaded demo plan."""
+        while True:
+            reference = f"VV-{next(_counter):03d}"
+            if self.db.session.scalar(select(Action.id).where(Action.reference == reference)) is None:
+                return reference
+
     def action(self, *, owner=None, reference=None, title="Revise the acknowledgement letter", today=None, **fields):
         """An open action owned by a lead, due in 60 days unless told otherwise."""
         today = today or date.today()
         owner = owner or self.user("lead")
-        number = next(_counter)
         due = fields.pop("due", today + timedelta(days=60))
         rights = fields.pop("rights", [3])
         priorities = fields.pop("priorities", [2])
         action = Action(
-            reference=reference or f"VV-{number:03d}",
+            reference=reference or self._free_reference(),
             title=title,
             description=fields.pop("description", "Rewrite the letter in plain English."),
             owner=owner,

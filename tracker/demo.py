@@ -138,6 +138,12 @@ class _Draft:
     pending_extension: dict | None = None
 
 
+def _next_reference_number():
+    """One past the highest VV-nnn reference, so demo actions load beside any already there."""
+    references = db.session.scalars(select(Action.reference).where(Action.reference.like("VV-%")))
+    return max((int(ref[3:]) for ref in references if ref[3:].isdigit()), default=0) + 1
+
+
 def load_demo(*, actions=40, seed=2026, today, updates_per_action=None, users=0, leads_per_department=2):
     """Load demo users and a plan of `actions` actions; return {role: user} and the number created.
 
@@ -151,7 +157,7 @@ def load_demo(*, actions=40, seed=2026, today, updates_per_action=None, users=0,
     db.session.flush()
     links = _Links.load()
     chair_id = demo_users[Role.CHAIR].id
-    start_number = (db.session.scalar(select(func.count(Action.id))) or 0) + 1
+    start_number = _next_reference_number()
     for batch_start in range(0, actions, BATCH_SIZE):
         drafts = []
         for offset in range(batch_start, min(actions, batch_start + BATCH_SIZE)):

@@ -16,6 +16,7 @@ Optional keys, read by the request-safety and form-fuzzing tests:
 
 import importlib
 import pkgutil
+from datetime import timedelta
 from functools import lru_cache
 from types import SimpleNamespace
 
@@ -77,8 +78,14 @@ def acting_user(rule, data):
     return data.users["admin"]
 
 
-def build_world(make):
-    """Users of every role, two departments and the records each feature's routes act on."""
+def build_world(make, *, demo_actions=0):
+    """Users of every role, two departments and the records each feature's routes act on.
+
+    The access matrix, the query budgets and the accessibility audit all visit every route over
+    this world. With demo_actions, a deterministic demo plan of that many actions is loaded around
+    the world's own records (after them, so that it fills gaps rather than clashing), giving
+    lists, timelines and charts realistic content.
+    """
     home = make.department("Contact Management")
     away = make.department("Public Protection")
     users = {
@@ -90,7 +97,41 @@ def build_world(make):
     }
     data = SimpleNamespace(**users, department=home, other_department=away, spare=make.user("viewer"))
     data.action = make.action(owner=users["lead"])
+    _add_timeline(data.action, make)
     data.users = users
     for hook in setup_hooks():
         hook(data, make)
+    make.db.session.commit()
+    if demo_actions:
+        from tracker.common.dates import local_today
+        from tracker.demo import load_demo
+
+        load_demo(actions=demo_actions, today=local_today())
+        make.db.session.commit()
     return data
+
+
+def _add_timeline(action, make):
+    """Two progress updates from the owner, so the action's page shows a timeline."""
+    from tracker.common.types import utcnow
+    from tracker.plan.models import ActionUpdate, EntryKind, Rag, Status
+
+    now = utcnow()
+    for days_ago, progress, rag, narrative in [
+        (20, 20, Rag.GREEN, "Met the team to agree the approach."),
+        (6, 40, Rag.AMBER, "Draft shared with the Champions meeting; waiting for comments."),
+    ]:
+        action.entries.append(
+            ActionUpdate(
+                author=action.owner,
+                created_at=now - timedelta(days=days_ago),
+                kind=EntryKind.UPDATE.value,
+                narrative=narrative,
+                status=Status.IN_PROGRESS.value,
+                progress=progress,
+                declared_rag=rag.value,
+            )
+        )
+    action.last_update_at = now - timedelta(days=6)
+    action.declared_rag = Rag.AMBER.value
+    make.db.session.commit()

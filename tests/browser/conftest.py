@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, Factory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,3 +58,29 @@ def sign_in(page, user, password=PASSWORD):
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+
+
+# A demo-sized plan: enough rows for lists, pagination, timelines and charts, small enough to stay fast.
+AUDIT_DEMO_ACTIONS = 30
+
+
+@pytest.fixture(scope="module")
+def audit_site(app, browser, live_server):
+    """Every role's pages over one world with a demo plan (tests/browser/audit_set.py).
+
+    Built once per module, so a module using it must not use the function-scoped `db` fixture.
+    """
+    from tests.access import build_world
+    from tests.browser.audit_set import AUDIT_ROLES, AuditSite, targets_for
+    from tests.conftest import clean_database
+    from tracker.extensions import db
+
+    with app.app_context():
+        clean_database()
+        world = build_world(Factory(db), demo_actions=AUDIT_DEMO_ACTIONS)
+        emails = {role: user.email for role, user in world.users.items()}
+        targets = {role: targets_for(app, world, role) for role in AUDIT_ROLES}
+        db.session.remove()
+    site = AuditSite(browser, live_server, emails, PASSWORD, targets)
+    yield site
+    site.close()

@@ -66,3 +66,11 @@ def test_demo_if_empty_keeps_an_existing_plan(runner, db):
     result = runner.invoke(args=["tracker", "demo", "--actions", "5", "--if-empty"])
     assert "A plan already exists" in result.output
     assert db.session.scalar(select(func.count(Action.id))) == 5
+
+
+def test_demo_loads_beside_actions_people_have_added(runner, db, make):
+    make.action(reference="VV-003", title="Written by the chair")
+    result = runner.invoke(args=["tracker", "demo", "--actions", "3", "--today", "2026-11-29"])
+    assert result.exit_code == 0, result.output
+    references = db.session.scalars(select(Action.reference).order_by(Action.reference)).all()
+    assert references == ["VV-003", "VV-004", "VV-005", "VV-006"]

@@ -1,0 +1,45 @@
+"""The plan's everyday journeys done with the keyboard alone: find, update, ask for more time."""
+
+from datetime import date, timedelta
+
+from tests.browser.keyboard import KeyboardUser
+from tests.factories import PASSWORD
+
+
+def test_lead_finds_an_action_by_filters_posts_an_update_and_asks_for_more_time(page, make):
+    today = date.today()
+    home = make.department("Contact Management")
+    away = make.department("Public Protection")
+    lead = make.user("lead", name="Kim Keyboard", department=home)
+    make.action(owner=lead, title="Revise the witness care letter", due=today - timedelta(days=3))
+    make.action(owner=lead, title="Publish clear information on compensation", due=today + timedelta(days=150))
+    make.action(owner=make.user("lead", department=away), title="Train call handlers", due=today - timedelta(days=5))
+
+    page.goto("/sign-in")
+    keys = KeyboardUser(page)
+    keys.sign_in(lead.email, PASSWORD)
+    keys.follow_link("Actions")
+    keys.tick("Red")
+    keys.choose_option("Department", "Contact Management")
+    keys.press_button("Show actions")
+    listed = page.locator("table.app-action-table tbody tr")
+    assert listed.count() == 1 and "Revise the witness care letter" in listed.inner_text()
+
+    keys.follow_link("Revise the witness care letter")
+    keys.follow_link("Post an update")
+    keys.fill("What has happened since the last update?", "Draft letter agreed with the witness care unit.")
+    keys.choose_radio("Blocked")
+    keys.fill("Progress", "60")
+    keys.choose_radio("Amber")
+    keys.press_button("Post update")
+    assert page.get_by_role("heading", level=1).inner_text() == "Revise the witness care letter"
+    assert "Your update has been posted." in page.get_by_role("alert", name="Success").inner_text()
+    assert page.get_by_text("Draft letter agreed with the witness care unit.", exact=True).is_visible()
+
+    keys.follow_link("Ask for more time")
+    keys.fill_date(today + timedelta(days=60))
+    keys.fill("Why do you need more time?", "Waiting for the printing contract to be renewed.")
+    keys.press_button("Ask for more time")
+    assert "Your request has been sent to the chair." in page.get_by_role("alert", name="Success").inner_text()
+    assert page.get_by_text("Waiting for the printing contract to be renewed.", exact=True).is_visible()
+    keys.assert_focus_was_always_visible()
