@@ -76,6 +76,8 @@ class Config:
     DUE_SOON_DAYS = _int("DUE_SOON_DAYS", 14)
     ESCALATION_WORKING_DAYS = _int("ESCALATION_WORKING_DAYS", 10)
     REPORT_BUILD_WORKING_DAY = _int("REPORT_BUILD_WORKING_DAY", 5)
+    # Published reports larger than this go out as a link rather than an attachment.
+    REPORT_ATTACH_MAX_BYTES = _int("REPORT_ATTACH_MAX_BYTES", 5 * 1024 * 1024)
     SMALL_SAMPLE_BELOW = _int("SMALL_SAMPLE_BELOW", 30)
     LARGE_GAP_POINTS = _int("LARGE_GAP_POINTS", 15)
     RUN_SCHEDULER = _bool("RUN_SCHEDULER", False)

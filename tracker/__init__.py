@@ -91,10 +91,12 @@ def register_blueprints(app):
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.main import bp as main_bp
+    from tracker.reports import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
 
 
 def register_request_hooks(app):
@@ -116,5 +118,7 @@ def register_errorhandlers(app):
 def register_commands(app):
     """Command-line groups for operators."""
     from tracker.cli import tracker_cli
+    from tracker.reports.cli import report_cli
 
     app.cli.add_command(tracker_cli)
+    app.cli.add_command(report_cli)
