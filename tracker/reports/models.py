@@ -2,7 +2,7 @@
 
 import enum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, event, inspect
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, event, inspect, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from tracker.common.quarters import Quarter
@@ -66,10 +66,12 @@ FROZEN_FIELDS = ("quarter", "snapshot", "pdf", "pdf_size", "sha256", "built_at",
 
 @event.listens_for(Report, "before_update")
 def _published_reports_are_immutable(mapper, connection, target):
-    attrs = inspect(target).attrs
-    was = attrs.state.history.deleted[0] if attrs.state.history.deleted else target.state
+    table = Report.__table__
+    # Read the stored state: the attribute's history is empty when the object was expired.
+    was = connection.scalar(select(table.c.state).where(table.c.id == target.id))
     if was != ReportState.PUBLISHED:
         return
+    attrs = inspect(target).attrs
     changed = [name for name in FROZEN_FIELDS if attrs[name].history.has_changes()]
     if changed:
         raise ValueError(f"A published report never changes (tried to change {', '.join(changed)})")

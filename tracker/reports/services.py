@@ -4,6 +4,7 @@ Services flush and never commit: the request, job or command that calls them com
 """
 
 import hashlib
+from contextlib import nullcontext
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
@@ -45,11 +46,14 @@ def file_name(quarter):
     return f"victims-code-update-{quarter.slug}.pdf"
 
 
+def url_context():
+    """Somewhere to build links and render e-mails: the request, or a stand-in for scheduled jobs."""
+    return nullcontext() if has_request_context() else current_app.test_request_context()
+
+
 def link_to(endpoint, **values):
     """An absolute link for an e-mail, inside a request or from a scheduled job."""
-    if has_request_context():
-        return absolute_url(url_for(endpoint, **values))
-    with current_app.test_request_context():
+    with url_context():
         return absolute_url(url_for(endpoint, **values))
 
 
@@ -94,15 +98,20 @@ def tell_chairs(report, *, built_by=None):
     for chair in approvers():
         if built_by is not None and chair.id == built_by.id:
             continue
-        queue_email(
-            "report_built",
-            to_address=chair.email,
-            to_user=chair,
-            template="report_awaiting_approval",
-            subject=f"The {report.quarter} report is ready for you to check and publish",
-            context={"quarter": report.quarter, "link": link},
-            dedupe_key=f"report-built:{report.quarter}:{chair.id}",
-        )
+        with url_context():
+            _queue_built_mail(report, chair, link)
+
+
+def _queue_built_mail(report, chair, link):
+    queue_email(
+        "report_built",
+        to_address=chair.email,
+        to_user=chair,
+        template="report_awaiting_approval",
+        subject=f"The {report.quarter} report is ready for you to check and publish",
+        context={"quarter": report.quarter, "link": link},
+        dedupe_key=f"report-built:{report.quarter}:{chair.id}",
+    )
 
 
 def publish_report(report, user):
@@ -129,7 +138,17 @@ def publish_report(report, user):
 
 def _send_report(report, recipient):
     attach = (report.pdf_size or 0) <= current_app.config["REPORT_ATTACH_MAX_BYTES"]
-    message = queue_email(
+    with url_context():
+        message = _queue_report_mail(report, recipient, attach)
+    if attach:
+        message.attachment = report.pdf
+        message.attachment_name = file_name(report.period)
+        message.attachment_type = "application/pdf"
+    return message
+
+
+def _queue_report_mail(report, recipient, attach):
+    return queue_email(
         "report_published",
         to_address=recipient.email,
         template="report_published",
@@ -143,11 +162,6 @@ def _send_report(report, recipient):
         },
         dedupe_key=f"report-published:{report.quarter}:{recipient.email}",
     )
-    if attach:
-        message.attachment = report.pdf
-        message.attachment_name = file_name(report.period)
-        message.attachment_type = "application/pdf"
-    return message
 
 
 def notes_for(quarter):
