@@ -1,0 +1,126 @@
+"""Finding actions: the filters of the action list, shared by the list, exports and the API."""
+
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.common.quarters import quarter_of
+from tracker.plan.brag import current_thresholds, rule_rag_sql
+from tracker.plan.models import OPEN_STATUSES, Action, action_priorities, action_rights
+
+DUE_WINDOWS = {
+    "overdue": "Overdue",
+    "14": "Due in the next 14 days",
+    "30": "Due in the next 30 days",
+    "quarter": "Due this quarter",
+}
+SORTS = {
+    "due": ("Due date (soonest first)", lambda: (Action.current_due_date.asc(), Action.id.asc())),
+    "-due": ("Due date (latest first)", lambda: (Action.current_due_date.desc(), Action.id.desc())),
+    "reference": ("Reference", lambda: (Action.reference.asc(),)),
+    "updated": ("Last updated (newest first)", lambda: (Action.last_update_at.desc().nulls_last(), Action.id.desc())),
+    "progress": ("Progress (lowest first)", lambda: (Action.progress.asc(), Action.id.asc())),
+}
+
+
+@dataclass
+class ActionFilters:
+    """The filters and sort of an action list, read from and written to the URL."""
+
+    q: str = ""
+    status: list = field(default_factory=list)
+    rag: list = field(default_factory=list)
+    owner: str = ""
+    department: str = ""
+    right: str = ""
+    priority: str = ""
+    due: str = ""
+    open_only: bool = False
+    sort: str = "due"
+
+    @classmethod
+    def from_args(cls, args):
+        """Read filters from request.args, ignoring values that make no sense."""
+        filters = cls(
+            q=(args.get("q") or "").strip()[:200],
+            status=[s for s in args.getlist("status") if s],
+            rag=[r for r in args.getlist("rag") if r],
+            owner=_digits(args.get("owner")),
+            department=_digits(args.get("department")),
+            right=_digits(args.get("right")),
+            priority=_digits(args.get("priority")),
+            due=args.get("due") if args.get("due") in DUE_WINDOWS else "",
+            open_only=args.get("open") == "1",
+            sort=args.get("sort") if args.get("sort") in SORTS else "due",
+        )
+        return filters
+
+    def to_args(self):
+        """The filters as URL arguments, leaving out empty ones."""
+        args = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "open_only":
+                if value:
+                    args["open"] = "1"
+            elif value and not (item.name == "sort" and value == "due"):
+                args[item.name] = value
+        return args
+
+    @property
+    def active(self):
+        return bool(set(self.to_args()) - {"sort"})
+
+
+def _digits(value):
+    return value if value and value.isdigit() else ""
+
+
+def _due_window(query, window, today):
+    if window == "overdue":
+        return query.where(Action.current_due_date < today, Action.status.in_(OPEN_STATUSES))
+    if window in ("14", "30"):
+        return query.where(
+            Action.current_due_date >= today,
+            Action.current_due_date <= today + timedelta(days=int(window)),
+            Action.status.in_(OPEN_STATUSES),
+        )
+    if window == "quarter":
+        quarter = quarter_of(today)
+        return query.where(Action.current_due_date.between(quarter.start, quarter.end))
+    return query
+
+
+def filtered_actions(filters: ActionFilters, today, thresholds=None):
+    """A select of actions matching the filters, sorted, with owners and links loaded."""
+    thresholds = thresholds or current_thresholds()
+    query = select(Action).options(
+        selectinload(Action.rights), selectinload(Action.priorities), selectinload(Action.touchpoints)
+    )
+    if filters.q:
+        like = f"%{filters.q.lower()}%"
+        query = query.where(or_(Action.reference.ilike(like), Action.title.ilike(like), Action.description.ilike(like)))
+    if filters.status:
+        query = query.where(Action.status.in_(filters.status))
+    if filters.open_only:
+        query = query.where(Action.status.in_(OPEN_STATUSES))
+    if filters.rag:
+        query = query.where(rule_rag_sql(Action, today, thresholds).in_(filters.rag))
+    if filters.owner:
+        query = query.where(Action.owner_id == int(filters.owner))
+    if filters.department:
+        query = query.where(Action.department_id == int(filters.department))
+    if filters.right:
+        query = query.where(
+            Action.id.in_(select(action_rights.c.action_id).where(action_rights.c.right_id == int(filters.right)))
+        )
+    if filters.priority:
+        query = query.where(
+            Action.id.in_(
+                select(action_priorities.c.action_id).where(action_priorities.c.priority_id == int(filters.priority))
+            )
+        )
+    query = _due_window(query, filters.due, today)
+    return query.order_by(*SORTS[filters.sort][1]())
