@@ -28,11 +28,16 @@ class QuarterType(click.ParamType):
             self.fail(f"{error}. Write it like 2026/27-Q3.", param, ctx)
 
 
+def on_terminal():
+    """True when a person is watching the output."""
+    return sys.stdout.isatty()
+
+
 class Progress:
     """A progress bar on a terminal; silent when output goes to a file or pipe."""
 
     def __init__(self, total):
-        self.bar = click.progressbar(length=total, label="Reading the plan", width=30) if sys.stdout.isatty() else None
+        self.bar = click.progressbar(length=total, label="Reading the plan", width=30) if on_terminal() else None
 
     def __enter__(self):
         if self.bar:

@@ -41,7 +41,8 @@ class QuarterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.quarter.choices = [(q.slug, q.label) for q in recent_quarters()]
+        # Lower case: the GOV.UK select macro lower-cases option values.
+        self.quarter.choices = [(q.slug.lower(), q.label) for q in recent_quarters()]
 
 
 class NotesForm(FlaskForm):

@@ -32,6 +32,8 @@ STATUS_AFTER_ENTRY = {
     EntryKind.CANCELLED.value: Status.CANCELLED.value,
     EntryKind.REOPENED.value: Status.IN_PROGRESS.value,
 }
+# Entries after which progress may differ: updates set it, sign-off makes it 100%.
+PROGRESS_KINDS = (EntryKind.UPDATE.value, EntryKind.CLOSURE_APPROVED.value)
 
 
 def end_of_day(day: date) -> datetime:
@@ -163,7 +165,7 @@ def state_as_at(action, day: date, timeline: Timeline) -> ActionState:
     if any(_status_of(e) for e in after):
         known = [e for e in before if _status_of(e)]
         status = _status_of(known[-1]) if known else Status.NOT_STARTED.value
-    if any(e.kind == EntryKind.UPDATE.value for e in after):
+    if any(e.kind in PROGRESS_KINDS for e in after):
         last = updates_before[-1] if updates_before else None
         progress = last.progress if last and last.progress is not None else 0
         declared = last.declared_rag if last else None

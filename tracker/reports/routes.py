@@ -6,7 +6,7 @@ from sqlalchemy.orm import undefer
 
 from tracker.common.dates import local_today
 from tracker.common.permissions import ensure, require
-from tracker.common.quarters import quarter_of
+from tracker.common.quarters import Quarter, quarter_of
 from tracker.common.templating import add_navigation
 from tracker.extensions import db
 from tracker.reports import bp, services
@@ -58,7 +58,7 @@ def prepare():
     if not form.validate():
         reports = services.reports_visible_to(current_user)
         return render_template("reports/archive.html", reports=reports, form=form), 400
-    return redirect(url_for("reports.draft", quarter=form.quarter.data))
+    return redirect(url_for("reports.draft", quarter=Quarter.from_slug(form.quarter.data)))
 
 
 @bp.route("/<quarter:quarter>/draft")
