@@ -41,6 +41,22 @@ def iso_date(value):
     return long_date(date.fromisoformat(value)) if value else ""
 
 
+def percent(value):
+    """'82.5%', or 'Not recorded'."""
+    if value is None:
+        return "Not recorded"
+    return f"{float(value):.1f}".removesuffix(".0") + "%"
+
+
+def points(value):
+    """A gap or change in percentage points: '12.5 points', '1 point', or 'No gap'."""
+    if value is None:
+        return "No gap"
+    number = f"{abs(float(value)):.1f}".removesuffix(".0")
+    sign = "-" if float(value) < 0 else ""
+    return f"{sign}{number} point{'' if number == '1' else 's'}"
+
+
 def sentence(text):
     """Text ending in a full stop, unless it already ends in punctuation."""
     text = (text or "").strip()
@@ -136,6 +152,8 @@ def report_context(snapshot, *, draft=False):
         "movement_labels": MOVEMENT_LABELS,
         "iso_date": iso_date,
         "sentence": sentence,
+        "percent": percent,
+        "points": points,
     }
 
 

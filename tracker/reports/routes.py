@@ -3,6 +3,7 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import undefer
+from werkzeug.datastructures import MultiDict
 
 from tracker.common.dates import local_today
 from tracker.common.permissions import ensure, require
@@ -54,7 +55,7 @@ def archive():
 @require("can_build_reports")
 def prepare():
     """Go to the draft of the chosen quarter."""
-    form = QuarterForm(request.args)
+    form = QuarterForm(MultiDict({"quarter": request.args.get("quarter", "").lower()}))
     if not form.validate():
         reports = services.reports_visible_to(current_user)
         return render_template("reports/archive.html", reports=reports, form=form), 400

@@ -209,7 +209,12 @@ def compliance_section(quarter):
     rows = gap_table(quarter.label)
     if not rows:
         return None
-    return {"rows": [plain(row) for row in rows], "chart": str(gap_chart(rows)) if gap_chart else ""}
+    chart = gap_chart(rows) if gap_chart else None
+    return {
+        "rows": [row.as_dict() if hasattr(row, "as_dict") else plain(row) for row in rows],
+        "chart": str(chart) if chart else "",
+        "small_below": current_app.config["SMALL_SAMPLE_BELOW"],
+    }
 
 
 def plain(value):
