@@ -25,6 +25,7 @@ def create_app(config_name=None, overrides=None):
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_notify(app)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
@@ -91,11 +92,13 @@ def register_blueprints(app):
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.main import bp as main_bp
+    from tracker.notify import bp as notify_bp
     from tracker.reports import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(notify_bp, url_prefix="/admin/mail")
     app.register_blueprint(reports_bp, url_prefix="/reports")
 
 
@@ -111,6 +114,13 @@ def register_request_hooks(app):
 def register_errorhandlers(app):
     """Friendly 403/404/500 pages, or JSON for the API."""
     from tracker.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_notify(app):
+    """Mail for plan events, the mail and scheduler commands, and the embedded scheduler."""
+    from tracker.notify import register_notify as register
 
     register(app)
 

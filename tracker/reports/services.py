@@ -4,19 +4,28 @@ Services flush and never commit: the request, job or command that calls them com
 """
 
 import hashlib
-from contextlib import nullcontext
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from tracker.audit.services import record
 from tracker.auth.models import Role, User
 from tracker.common.types import utcnow
 from tracker.extensions import db
-from tracker.notify.services import absolute_url, queue_email
+from tracker.notify.kinds import register_mail_kind
+from tracker.notify.services import email_link, queue_email
 from tracker.reports.models import DistributionRecipient, Report, ReportNotes, ReportState
 from tracker.reports.render import render_report_html, render_report_pdf
 from tracker.reports.snapshot import build_snapshot
+
+REPORT_BUILT = register_mail_kind(
+    "report_built", "Report ready to approve", "To the chair when a quarter's report is built and awaits approval."
+).kind
+REPORT_PUBLISHED = register_mail_kind(
+    "report_published",
+    "Report published",
+    "To everyone on the distribution list when the chair publishes a quarter's report.",
+).kind
 
 
 class ReportLocked(Exception):
@@ -44,17 +53,6 @@ def can_read(report, user):
 def file_name(quarter):
     """'victims-code-update-2026-27-Q3.pdf'."""
     return f"victims-code-update-{quarter.slug}.pdf"
-
-
-def url_context():
-    """Somewhere to build links and render e-mails: the request, or a stand-in for scheduled jobs."""
-    return nullcontext() if has_request_context() else current_app.test_request_context()
-
-
-def link_to(endpoint, **values):
-    """An absolute link for an e-mail, inside a request or from a scheduled job."""
-    with url_context():
-        return absolute_url(url_for(endpoint, **values))
 
 
 def build_report(quarter, *, user=None, today=None):
@@ -94,24 +92,19 @@ def _active_users(role):
 
 def tell_chairs(report, *, built_by=None):
     """E-mail the chairs, once per report, that it waits for their approval."""
-    link = link_to("reports.show", quarter=report.period)
+    link = email_link("reports.show", quarter=report.period)
     for chair in approvers():
         if built_by is not None and chair.id == built_by.id:
             continue
-        with url_context():
-            _queue_built_mail(report, chair, link)
-
-
-def _queue_built_mail(report, chair, link):
-    queue_email(
-        "report_built",
-        to_address=chair.email,
-        to_user=chair,
-        template="report_awaiting_approval",
-        subject=f"The {report.quarter} report is ready for you to check and publish",
-        context={"quarter": report.quarter, "link": link},
-        dedupe_key=f"report-built:{report.quarter}:{chair.id}",
-    )
+        queue_email(
+            REPORT_BUILT,
+            to_address=chair.email,
+            to_user=chair,
+            template="report_awaiting_approval",
+            subject=f"The {report.quarter} report is ready for you to check and publish",
+            context={"quarter": report.quarter, "link": link},
+            dedupe_key=f"report-built:{report.quarter}:{chair.id}",
+        )
 
 
 def publish_report(report, user):
@@ -138,18 +131,8 @@ def publish_report(report, user):
 
 def _send_report(report, recipient):
     attach = (report.pdf_size or 0) <= current_app.config["REPORT_ATTACH_MAX_BYTES"]
-    with url_context():
-        message = _queue_report_mail(report, recipient, attach)
-    if attach:
-        message.attachment = report.pdf
-        message.attachment_name = file_name(report.period)
-        message.attachment_type = "application/pdf"
-    return message
-
-
-def _queue_report_mail(report, recipient, attach):
-    return queue_email(
-        "report_published",
+    message = queue_email(
+        REPORT_PUBLISHED,
         to_address=recipient.email,
         template="report_published",
         subject=f"Victims' Code improvement plan: update for {report.quarter}",
@@ -157,11 +140,16 @@ def _queue_report_mail(report, recipient, attach):
             "quarter": report.quarter,
             "name": recipient.name,
             "attached": attach,
-            "link": link_to("reports.show", quarter=report.period),
+            "link": email_link("reports.show", quarter=report.period),
             "subgroup": current_app.config["SUBGROUP_NAME"],
         },
         dedupe_key=f"report-published:{report.quarter}:{recipient.email}",
     )
+    if attach:
+        message.attachment = report.pdf
+        message.attachment_name = file_name(report.period)
+        message.attachment_type = "application/pdf"
+    return message
 
 
 def notes_for(quarter):
