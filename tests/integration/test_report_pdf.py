@@ -50,10 +50,26 @@ def test_cover_and_figures_are_searchable_text(stored_report):
     assert "VV-104: Train call handlers on interpreters" in text
 
 
+def structure_types(node, found=None):
+    """Every structure type (/H1, /Table, /Figure ...) in a tagged PDF's structure tree, counted."""
+    found = {} if found is None else found
+    node = node.get_object()
+    if hasattr(node, "get"):
+        if node.get("/S"):
+            found[node["/S"]] = found.get(node["/S"], 0) + 1
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else ([kids] if kids is not None else []):
+            if hasattr(kid, "get_object"):
+                structure_types(kid, found)
+    return found
+
+
 def test_pdf_is_tagged_titled_and_in_british_english(stored_report):
     reader = PdfReader(io.BytesIO(stored_report.pdf))
     root = reader.trailer["/Root"]
-    assert "/StructTreeRoot" in root
+    tags = structure_types(root["/StructTreeRoot"])
+    assert tags["/H1"] == 1 and tags["/H2"] >= 8 and tags["/H3"] >= 7, "headings give the document its outline"
+    assert tags["/Table"] >= 3 and tags["/TH"] > 0 and tags["/Figure"] == 3, "tables have headers; charts are figures"
     assert bool(root["/MarkInfo"]["/Marked"])
     assert root["/Lang"] == "en-GB"
     assert reader.metadata.title == "Victims' Code improvement plan: quarterly update, 2026/27 Q3"
