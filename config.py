@@ -83,6 +83,7 @@ class Config:
     REPORT_ATTACH_MAX_BYTES = _int("REPORT_ATTACH_MAX_BYTES", 5 * 1024 * 1024)
     SMALL_SAMPLE_BELOW = _int("SMALL_SAMPLE_BELOW", 30)
     LARGE_GAP_POINTS = _int("LARGE_GAP_POINTS", 15)
+    COMPLIANCE_UPLOAD_MAX_BYTES = _int("COMPLIANCE_UPLOAD_MAX_BYTES", 1024 * 1024)
     RUN_SCHEDULER = _bool("RUN_SCHEDULER", False)
     # Hours a scheduled run may start late (after downtime or a busy spell) and still run.
     SCHEDULER_MISFIRE_HOURS = _int("SCHEDULER_MISFIRE_HOURS", 12)
