@@ -1,33 +1,15 @@
 """The coverage-per-right section includes compliance against victims' voice when it exists."""
 
+import json
 import sys
 import types
+from decimal import Decimal
 
-from tests.integration.report_history import AFTER_Q3, Q3, crafted_history
+from tests.integration.report_history import AFTER_Q3, Q2, Q3, crafted_history
 from tests.integration.test_report_content import section
-from tracker.common.charts import Series, paired_bar_chart
+from tracker.compliance.models import ComplianceAssessment
 from tracker.reports.render import render_report_html
 from tracker.reports.snapshot import build_snapshot
-
-ROW = {
-    "right_id": 7,
-    "right_number": 7,
-    "right_title": "To make a Victim Personal Statement",
-    "recorded": True,
-    "self_rating": "compliant",
-    "self_rating_label": "Compliant",
-    "self_figure": 90.0,
-    "self_from_rating": False,
-    "voice_percent": 62.5,
-    "voice_sample": 24,
-    "small_sample": True,
-    "gap": 27.5,
-    "previous_gap": 30.0,
-    "direction": "narrowed",
-    "change": 2.5,
-    "needs_action": True,
-    "open_actions": [],
-}
 
 
 def _compliance_module(monkeypatch, **functions):
@@ -40,32 +22,36 @@ def _compliance_module(monkeypatch, **functions):
     monkeypatch.setattr(tracker.compliance, "services", module, raising=False)
 
 
-def test_gap_table_and_chart_are_frozen_into_the_report(db, make, monkeypatch):
+def _assess(db, make, quarter, number, **figures):
+    db.session.add(ComplianceAssessment(right_id=make.right(number).id, quarter=quarter.label, **figures))
+
+
+def test_gap_table_and_chart_are_frozen_into_the_report(db, make):
     crafted_history(db, make)
-    asked = []
+    _assess(db, make, Q2, 7, self_percent=Decimal("90"), voice_percent=Decimal("60"), voice_sample=80)
+    _assess(db, make, Q3, 7, self_percent=Decimal("90"), voice_percent=Decimal("62.5"), voice_sample=80)
+    _assess(db, make, Q3, 3, self_rating="partial", voice_percent=Decimal("45"), voice_sample=12, voice_source="survey")
+    db.session.commit()
 
-    def gap_table(label):
-        asked.append(label)
-        return [ROW]
-
-    def gap_chart(rows):
-        values = [[row["self_figure"] for row in rows], [row["voice_percent"] for row in rows]]
-        return paired_bar_chart(
-            "Self-assessed compliance and victims' voice, by right",
-            "Two bars per right",
-            [f"Right {row['right_number']}" for row in rows],
-            Series("Self-assessed", "#1d70b8", "solid", values[0]),
-            Series("Victims' voice", "#ffbf47", "diagonal", values[1]),
-        )
-
-    _compliance_module(monkeypatch, gap_table=gap_table, gap_chart=gap_chart)
     snapshot = build_snapshot(Q3, today=AFTER_Q3)
-    assert asked == ["2026/27 Q3"] and snapshot["compliance"]["rows"] == [ROW]
+    rows = {row["right_number"]: row for row in snapshot["compliance"]["rows"] if row["recorded"]}
+    assert set(rows) == {3, 7}
+    assert rows[7]["gap"] == 27.5 and rows[7]["direction"] == "narrowed" and rows[7]["needs_action"] is True
+    assert rows[3]["small_sample"] is True
+    json.dumps(snapshot)  # frozen as plain JSON
+
     html = render_report_html(snapshot)
     rights = section(html, "rights")
-    assert "7. To make a Victim Personal Statement Needs an action 90% 62.5% of 24 small sample 27.5 points" in rights
-    assert "Narrowed by 2.5 points" in rights
+    assert (
+        "7. To make a Victim Personal Statement Needs an action 90% 62.5% of 80 27.5 points Narrowed by 2.5 points"
+        in rights
+    )
+    assert "of 12 small sample" in rights
     assert "Self-assessed compliance and victims' voice, by right</title>" in html
+    assert html.count("<svg") == 4
+
+    # Later figures for the quarter do not reach a report already built from the snapshot.
+    assert render_report_html(snapshot) == html
 
 
 def test_without_compliance_figures_the_report_says_so(db, make, monkeypatch):
