@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
 from tracker.notify.models import OutboundEmail
+from tracker.reports import services
 from tracker.reports.models import DistributionRecipient, Report, ReportNotes
 
 LAST = quarter_of(local_today()).previous()
@@ -199,3 +200,19 @@ def test_the_admin_keeps_the_distribution_list(client, auth, db):
 
     client.post(f"/reports/distribution/{recipient.id}/remove")
     assert db.session.scalar(select(DistributionRecipient)) is None
+
+
+def test_two_chairs_publishing_at_once_send_it_once(client, auth, db, last_quarter_plan, monkeypatch):
+    _built(client, auth)
+    real_publish = services.publish_report
+
+    def publish_after_someone_else(report, user):
+        # Another chair's request commits first, from its own connection.
+        with db.engine.begin() as other:
+            other.execute(text("UPDATE report SET state = 'published', version_id = version_id + 1"))
+        return real_publish(report, user)
+
+    monkeypatch.setattr(services, "publish_report", publish_after_someone_else)
+    page = client.post(f"/reports/{LAST.slug}/publish", follow_redirects=True).get_data(as_text=True)
+    assert f"Someone else published the {LAST.label} report at the same moment." in page
+    assert db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "report_published")) is None

@@ -60,6 +60,10 @@ class Report(db.Model):
         return ReportState(self.state).label
 
 
+class PublishedReportChanged(ValueError):
+    """Something tried to change a report that is already published."""
+
+
 # What a published report is: once published, none of these may change.
 FROZEN_FIELDS = ("quarter", "snapshot", "pdf", "pdf_size", "sha256", "built_at", "state")
 
@@ -74,7 +78,7 @@ def _published_reports_are_immutable(mapper, connection, target):
     attrs = inspect(target).attrs
     changed = [name for name in FROZEN_FIELDS if attrs[name].history.has_changes()]
     if changed:
-        raise ValueError(f"A published report never changes (tried to change {', '.join(changed)})")
+        raise PublishedReportChanged(f"A published report never changes (tried to change {', '.join(changed)})")
 
 
 class ReportNotes(db.Model):

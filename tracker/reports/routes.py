@@ -2,7 +2,9 @@
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from tracker.common.dates import local_today
@@ -12,11 +14,15 @@ from tracker.common.templating import add_navigation
 from tracker.extensions import db
 from tracker.reports import bp, services
 from tracker.reports.forms import NotesForm, QuarterForm
-from tracker.reports.models import Report
+from tracker.reports.models import PublishedReportChanged, Report
 from tracker.reports.render import render_report_html, render_report_pdf, report_context
 from tracker.reports.snapshot import build_snapshot
 
 add_navigation("Reports", "reports.archive")
+
+# Two people building or publishing the same report at once: the unique quarter, the outbox's
+# unique keys, the report's version number and its published guard let one win; the other is told.
+SIMULTANEOUS = (IntegrityError, StaleDataError, PublishedReportChanged)
 
 
 def _started(quarter):
@@ -114,13 +120,17 @@ def notes(quarter):
 def build(quarter):
     """Build and store the quarter's report, awaiting approval."""
     try:
-        report = services.build_report(_started(quarter), user=current_user)
+        services.build_report(_started(quarter), user=current_user)
+        db.session.commit()
     except services.ReportLocked as locked:
         flash(str(locked), "warning")
         return redirect(url_for("reports.show", quarter=quarter))
-    db.session.commit()
+    except SIMULTANEOUS:
+        db.session.rollback()
+        flash(f"Someone else built the {quarter.label} report at the same moment. Check theirs.", "warning")
+        return redirect(url_for("reports.show", quarter=quarter))
     flash(f"The {quarter.label} report is built. Check it, then publish it to send it to the subgroup.", "success")
-    return redirect(url_for("reports.show", quarter=report.period))
+    return redirect(url_for("reports.show", quarter=quarter))
 
 
 @bp.route("/<quarter:quarter>")
@@ -159,8 +169,13 @@ def publish(quarter):
         flash(f"The {quarter.label} report is already published.", "info")
         return redirect(url_for("reports.show", quarter=quarter))
     if request.method == "POST":
-        recipients = services.publish_report(report, current_user)
-        db.session.commit()
+        try:
+            recipients = services.publish_report(report, current_user)
+            db.session.commit()
+        except SIMULTANEOUS:
+            db.session.rollback()
+            flash(f"Someone else published the {quarter.label} report at the same moment.", "info")
+            return redirect(url_for("reports.show", quarter=quarter))
         sent = f"It is on its way to {len(recipients)} people." if recipients else "Nobody is on the distribution list."
         flash(f"The {quarter.label} report is published. {sent}", "success")
         return redirect(url_for("reports.show", quarter=quarter))
