@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import sign_in
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
@@ -24,25 +26,25 @@ def test_chair_previews_builds_and_publishes_a_report(page, make):
     sign_in(page, chair)
 
     page.get_by_role("link", name="Reports").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Reports to the subgroup"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports to the subgroup")
     page.get_by_label("Quarter").select_option(label=LAST.label)
     page.get_by_role("button", name="Preview the report").click()
-    assert page.title() == f"Draft report for {LAST.label} - Victims Code Action Tracker"
-    assert page.get_by_role("heading", name="Exceptions: Red and overdue actions").is_visible()
-    assert page.get_by_role("img", name="Actions by Victims' Code right and BRAG rating").is_visible()
+    expect(page).to_have_title(f"Draft report for {LAST.label} - Victims Code Action Tracker")
+    expect(page.get_by_role("heading", name="Exceptions: Red and overdue actions")).to_be_visible()
+    expect(page.get_by_role("img", name="Actions by Victims' Code right and BRAG rating")).to_be_visible()
 
     page.get_by_role("link", name="Change decisions for the subgroup").click()
     page.get_by_label("Decisions the subgroup is asked to take").fill("Agree the revised letter")
     page.get_by_role("button", name="Save decisions").click()
-    assert page.get_by_text("Agree the revised letter").is_visible()
+    expect(page.locator(".rp-decisions")).to_have_text("Agree the revised letter")
 
     page.get_by_role("button", name="Build the report for approval").click()
-    assert page.get_by_text(f"The {LAST.label} report is built.").is_visible()
-    assert page.locator(".govuk-tag").filter(has_text="Awaiting approval").is_visible()
+    expect(page.get_by_text(f"The {LAST.label} report is built.")).to_be_visible()
+    expect(page.locator(".govuk-tag").filter(has_text="Awaiting approval")).to_be_visible()
 
     page.get_by_role("link", name="Publish and send").click()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text(f"The {LAST.label} report is published.").is_visible()
+    expect(page.get_by_text(f"The {LAST.label} report is published.")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
     assert download.value.suggested_filename == f"victims-code-update-{LAST.slug}.pdf"
