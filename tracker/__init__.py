@@ -105,6 +105,7 @@ def register_blueprints(app):
     from tracker.notify import bp as notify_bp
     from tracker.plan import bp as plan_bp
     from tracker.reference import bp as reference_bp
+    from tracker.reports import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -114,6 +115,7 @@ def register_blueprints(app):
     app.register_blueprint(notify_bp, url_prefix="/admin/mail")
     app.register_blueprint(compliance_bp)
     app.register_blueprint(reference_bp)
+    app.register_blueprint(reports_bp, url_prefix="/reports")
 
 
 def register_request_hooks(app):
@@ -142,5 +144,7 @@ def register_notify(app):
 def register_commands(app):
     """Command-line groups for operators."""
     from tracker.cli import tracker_cli
+    from tracker.reports.cli import report_cli
 
     app.cli.add_command(tracker_cli)
+    app.cli.add_command(report_cli)

@@ -103,9 +103,13 @@ def stacked_bar_chart(title, description, categories, series, *, label_width=220
                 f"<title>{escape(str(category))}: {value} {escape(item.name)}</title></rect>"
             )
             if w >= 22:
+                # A white plate behind the figure keeps it legible on every pattern; a stroked halo
+                # would need paint-order, which PDF renderers such as WeasyPrint do not support.
+                plate = 9 * len(str(value)) + 6
                 rows.append(
+                    f'<rect x="{x + (w - plate) / 2:.1f}" y="{y + 4}" width="{plate}" height="16" fill="#ffffff"/>'
                     f'<text x="{x + w / 2:.1f}" y="{y + 17}" text-anchor="middle" fill="#0b0c0c" '
-                    f'stroke="#ffffff" stroke-width="3" paint-order="stroke" font-weight="bold">{value}</text>'
+                    f'font-weight="bold">{value}</text>'
                 )
             x += w
         rows.append(f'<text x="{x + 6:.1f}" y="{y + 17}" fill="#0b0c0c">{totals[i]}</text>')

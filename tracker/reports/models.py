@@ -2,9 +2,10 @@
 
 import enum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, event, inspect, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from tracker.common.quarters import Quarter
 from tracker.common.types import UTCDateTime, utcnow
 from tracker.extensions import db
 
@@ -12,6 +13,10 @@ from tracker.extensions import db
 class ReportState(enum.StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     PUBLISHED = "published"
+
+    @property
+    def label(self):
+        return {"awaiting_approval": "Awaiting approval", "published": "Published"}[self.value]
 
 
 class Report(db.Model):
@@ -37,6 +42,43 @@ class Report(db.Model):
     published_by = relationship("User", foreign_keys=[published_by_id], lazy="joined")
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def period(self):
+        return Quarter.parse(self.quarter)
+
+    @property
+    def slug(self):
+        return self.period.slug
+
+    @property
+    def is_published(self):
+        return self.state == ReportState.PUBLISHED
+
+    @property
+    def state_label(self):
+        return ReportState(self.state).label
+
+
+class PublishedReportChanged(ValueError):
+    """Something tried to change a report that is already published."""
+
+
+# What a published report is: once published, none of these may change.
+FROZEN_FIELDS = ("quarter", "snapshot", "pdf", "pdf_size", "sha256", "built_at", "state")
+
+
+@event.listens_for(Report, "before_update")
+def _published_reports_are_immutable(mapper, connection, target):
+    table = Report.__table__
+    # Read the stored state: the attribute's history is empty when the object was expired.
+    was = connection.scalar(select(table.c.state).where(table.c.id == target.id))
+    if was != ReportState.PUBLISHED:
+        return
+    attrs = inspect(target).attrs
+    changed = [name for name in FROZEN_FIELDS if attrs[name].history.has_changes()]
+    if changed:
+        raise PublishedReportChanged(f"A published report never changes (tried to change {', '.join(changed)})")
 
 
 class ReportNotes(db.Model):

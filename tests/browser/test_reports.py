@@ -1,0 +1,51 @@
+"""The chair prepares, builds and publishes a quarter's report in a real browser."""
+
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tracker.common.dates import local_today
+from tracker.common.quarters import quarter_of
+
+LAST = quarter_of(local_today()).previous()
+
+
+def test_chair_previews_builds_and_publishes_a_report(page, make):
+    chair = make.user("chair", name="Casey Chair")
+    started = datetime.combine(LAST.start, datetime.min.time(), tzinfo=UTC)
+    make.action(
+        reference="VV-001",
+        title="Revise the acknowledgement letter",
+        due=LAST.start + timedelta(days=20),
+        start=LAST.start,
+        created_at=started,
+    )
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    sign_in(page, chair)
+
+    page.get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports to the subgroup")
+    page.get_by_label("Quarter").select_option(label=LAST.label)
+    page.get_by_role("button", name="Preview the report").click()
+    expect(page).to_have_title(f"Draft report for {LAST.label} - Victims Code Action Tracker")
+    expect(page.get_by_role("heading", name="Exceptions: Red and overdue actions")).to_be_visible()
+    expect(page.get_by_role("img", name="Actions by Victims' Code right and BRAG rating")).to_be_visible()
+
+    page.get_by_role("link", name="Change decisions for the subgroup").click()
+    page.get_by_label("Decisions the subgroup is asked to take").fill("Agree the revised letter")
+    page.get_by_role("button", name="Save decisions").click()
+    expect(page.locator(".rp-decisions")).to_have_text("Agree the revised letter")
+
+    page.get_by_role("button", name="Build the report for approval").click()
+    expect(page.get_by_text(f"The {LAST.label} report is built.")).to_be_visible()
+    expect(page.locator(".govuk-tag").filter(has_text="Awaiting approval")).to_be_visible()
+
+    page.get_by_role("link", name="Publish and send").click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text(f"The {LAST.label} report is published.")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename == f"victims-code-update-{LAST.slug}.pdf"
+    assert errors == [], "no script or Content Security Policy errors"

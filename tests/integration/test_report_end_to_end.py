@@ -1,0 +1,82 @@
+"""End to end: the scheduler builds the report, the chair is told by e-mail, publishes it, and the
+subgroup receives the PDF through a real SMTP server."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.factories import PASSWORD
+from tests.integration.notify.conftest import SmtpServer, body_of, free_port, london
+from tests.integration.report_history import crafted_history
+from tracker.notify.models import JobRun
+from tracker.notify.scheduler import collect_jobs, run_job
+from tracker.notify.sender import send_pending
+from tracker.reports.models import DistributionRecipient, Report
+
+
+@pytest.fixture()
+def mailbox(app, monkeypatch):
+    """A real SMTP server on localhost that the app delivers to."""
+    port = free_port()
+    for key, value in {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": port,
+        "MAIL_SECURITY": "none",
+        "MAIL_TIMEOUT_SECONDS": 5,
+        "MAIL_FROM": "tracker@opcc.example.org",
+    }.items():
+        monkeypatch.setitem(app.config, key, value)
+    server = SmtpServer(port).start()
+    yield server.mailbox
+    server.stop()
+
+
+def _job(job_id):
+    return next(job for job in collect_jobs() if job["id"] == job_id)
+
+
+def test_built_on_schedule_approved_and_delivered_with_the_pdf(app, client, db, make, mailbox):
+    crafted_history(db, make)
+    chair = make.user("chair", name="Sam Whitfield", email="sam.whitfield@opcc.example.org")
+    db.session.add_all(
+        [
+            DistributionRecipient(name="Priya Shah", email="priya.shah@lcjb.example.org", organisation="LCJB"),
+            DistributionRecipient(name="Tom Hale", email="tom.hale@cps.example.org", organisation="CPS"),
+        ]
+    )
+    db.session.commit()
+
+    summary = run_job(_job("reports.build_due_report"), london(2027, 1, 8, 6))
+    assert summary == "Built the 2026/27 Q3 report; it awaits the chair's approval"
+    assert db.session.get(JobRun, "reports.build_due_report").last_result == summary
+    assert "Sent 1" in send_pending(london(2027, 1, 8, 6, 1)).summary()
+    [told] = mailbox.messages
+    assert (
+        told["To"] == chair.email and told["Subject"] == "The 2026/27 Q3 report is ready for you to check and publish"
+    )
+    assert "/reports/2026-27-Q3" in body_of(told, "plain")
+
+    client.post("/sign-in", data={"email": chair.email, "password": PASSWORD})
+    response = client.post("/reports/2026-27-Q3/publish", follow_redirects=True)
+    assert "The 2026/27 Q3 report is published. It is on its way to 2 people." in response.get_data(as_text=True)
+    assert "Sent 2" in send_pending(london(2027, 1, 8, 9)).summary()
+
+    report = db.session.scalar(select(Report))
+    delivered = {m["To"]: m for m in mailbox.messages[1:]}
+    assert set(delivered) == {"priya.shah@lcjb.example.org", "tom.hale@cps.example.org"}
+    for message in delivered.values():
+        assert message["Subject"] == "Victims' Code improvement plan: update for 2026/27 Q3"
+        [attachment] = list(message.iter_attachments())
+        assert attachment.get_content_type() == "application/pdf"
+        assert attachment.get_filename() == "victims-code-update-2026-27-Q3.pdf"
+        assert attachment.get_content() == report.pdf
+        pdf = PdfReader(io.BytesIO(attachment.get_content()))
+        assert "2026/27 Q3: 1 October 2026 to 31 December 2026" in pdf.pages[0].extract_text()
+    assert "Dear Priya Shah," in body_of(delivered["priya.shah@lcjb.example.org"], "plain")
+
+    # Reruns of the build and of the sender change nothing and send nothing twice.
+    assert run_job(_job("reports.build_due_report"), london(2027, 1, 9, 6)) == "2026/27 Q3 report already built"
+    send_pending(london(2027, 1, 9, 6, 1))
+    assert len(mailbox.envelopes) == 3

@@ -1,0 +1,218 @@
+"""The report pages as the chair, an admin and a board member use them."""
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select, text
+
+from tracker.common.dates import local_today
+from tracker.common.quarters import quarter_of
+from tracker.notify.models import OutboundEmail
+from tracker.reports import services
+from tracker.reports.models import DistributionRecipient, Report, ReportNotes
+
+LAST = quarter_of(local_today()).previous()
+
+
+@pytest.fixture()
+def last_quarter_plan(make):
+    """Two actions that existed last quarter: one overdue (Red), one on track."""
+    start = datetime.combine(LAST.start, datetime.min.time(), tzinfo=UTC)
+    late = make.action(
+        reference="VV-001",
+        title="Revise the acknowledgement letter",
+        due=LAST.start + timedelta(days=20),
+        start=LAST.start,
+        created_at=start,
+        progress=30,
+    )
+    fine = make.action(
+        reference="VV-002",
+        title="Offer a Victim Personal Statement",
+        due=LAST.end + timedelta(days=200),
+        start=LAST.start,
+        created_at=start,
+        progress=60,
+        last_update_at=start + timedelta(days=80),
+    )
+    return late, fine
+
+
+def _built(client, auth, role="chair"):
+    user = auth.sign_in(role)
+    response = client.post(f"/reports/{LAST.slug}/build")
+    assert response.status_code == 302 and response.location.endswith(f"/reports/{LAST.slug}")
+    return user
+
+
+def test_the_chair_previews_a_draft_in_the_browser_and_as_pdf(client, auth, last_quarter_plan):
+    auth.sign_in("chair")
+    page = client.get(f"/reports/{LAST.slug}/draft").get_data(as_text=True)
+    assert f"Draft for {LAST.label}." in page and "Nothing is stored or sent." in page
+    assert '<h1 class="rp-cover__title">Victims&#39; Code improvement plan: quarterly update</h1>' in page
+    assert "VV-001: Revise the acknowledgement letter" in page and "Build the report for approval" in page
+    assert f"<title>Draft report for {LAST.label} - Victims Code Action Tracker</title>" in page
+
+    response = client.get(f"/reports/{LAST.slug}/draft.pdf")
+    assert response.mimetype == "application/pdf"
+    assert f'filename="draft-victims-code-update-{LAST.slug}.pdf"' in response.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.data))
+    assert "Draft: not yet approved" in reader.pages[0].extract_text()
+    assert client.application.extensions["sqlalchemy"].session.scalar(select(Report)) is None
+
+
+def test_a_quarter_that_has_not_started_has_no_draft(client, auth):
+    auth.sign_in("admin")
+    future = quarter_of(local_today()).next()
+    assert client.get(f"/reports/{future.slug}/draft").status_code == 404
+    assert client.get("/reports/2026-27-Q9/draft").status_code == 404
+
+
+def test_the_chair_chooses_a_quarter_to_prepare(client, auth):
+    auth.sign_in("chair")
+    archive = client.get("/reports/").get_data(as_text=True)
+    assert "Prepare a report" in archive and f'value="{LAST.slug.lower()}"' in archive
+    response = client.get(f"/reports/prepare?quarter={LAST.slug.lower()}")
+    assert response.location.endswith(f"/reports/{LAST.slug}/draft")
+    bad = client.get("/reports/prepare?quarter=not-a-quarter")
+    assert bad.status_code == 400 and "Not a valid choice" in bad.get_data(as_text=True)
+
+
+def test_decisions_are_saved_and_shown_in_the_report(client, auth, db, last_quarter_plan):
+    auth.sign_in("chair")
+    form = client.get(f"/reports/{LAST.slug}/decisions").get_data(as_text=True)
+    assert "Put each decision on its own line." in form
+    response = client.post(
+        f"/reports/{LAST.slug}/decisions",
+        data={"decisions": "Agree the new VPS measure\nNote the ISVA review", "version_id": ""},
+    )
+    assert response.status_code == 302
+    notes = db.session.scalar(select(ReportNotes))
+    assert notes.quarter == LAST.label and notes.decisions == "Agree the new VPS measure\nNote the ISVA review"
+    draft = client.get(f"/reports/{LAST.slug}/draft").get_data(as_text=True)
+    assert "<li>Agree the new VPS measure</li><li>Note the ISVA review</li>" in draft
+
+
+def test_too_long_decisions_are_refused_and_kept(client, auth, db):
+    auth.sign_in("chair")
+    typed = "Agree the measure. " * 300
+    page = client.post(f"/reports/{LAST.slug}/decisions", data={"decisions": typed, "version_id": ""})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "govuk-error-summary" in html
+    assert "Decisions must be 4000 characters or fewer" in html and "Agree the measure. Agree" in html
+    assert db.session.scalar(select(ReportNotes)) is None
+
+
+def test_a_stale_decisions_form_is_refused_and_keeps_what_was_typed(client, auth, db):
+    chair = auth.sign_in("chair")
+    db.session.add(ReportNotes(quarter=LAST.label, decisions="First version", updated_by_id=chair.id))
+    db.session.commit()
+    page = client.post(f"/reports/{LAST.slug}/decisions", data={"decisions": "My version", "version_id": "0"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 409 and "Someone else changed these decisions" in html
+    assert "My version" in html and "First version" in html
+    assert db.session.scalar(select(ReportNotes.decisions)) == "First version"
+
+
+def test_build_then_publish_sends_it_to_the_list(client, auth, db, make, last_quarter_plan):
+    other_chair = make.user("chair")
+    db.session.add(DistributionRecipient(name="Priya Shah", email="priya.shah@lcjb.example.org"))
+    db.session.commit()
+    _built(client, auth)
+    page = client.get(f"/reports/{LAST.slug}").get_data(as_text=True)
+    report = db.session.scalar(select(Report))
+    assert "Awaiting approval" in page and report.sha256 in page and "Publish and send" in page
+    assert db.session.scalar(select(OutboundEmail.to_address).where(OutboundEmail.kind == "report_built")) == (
+        other_chair.email
+    )
+
+    confirm = client.get(f"/reports/{LAST.slug}/publish").get_data(as_text=True)
+    assert "Once published, the report cannot be changed or rebuilt." in confirm
+    assert "Priya Shah (priya.shah@lcjb.example.org)" in confirm
+    response = client.post(f"/reports/{LAST.slug}/publish", follow_redirects=True)
+    assert f"The {LAST.label} report is published. It is on its way to 1 people." in response.get_data(as_text=True)
+    sent = db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "report_published"))
+    assert sent.to_address == "priya.shah@lcjb.example.org" and sent.attachment_name.endswith(".pdf")
+
+    again = client.post(f"/reports/{LAST.slug}/build", follow_redirects=True).get_data(as_text=True)
+    assert "is published and cannot change" in again
+    locked = client.get(f"/reports/{LAST.slug}/decisions", follow_redirects=True).get_data(as_text=True)
+    assert "so its decisions cannot change" in locked
+
+
+def test_board_members_see_only_published_reports(client, auth, db, last_quarter_plan):
+    _built(client, auth)
+    auth.sign_out()
+    auth.sign_in("viewer")
+    archive = client.get("/reports/").get_data(as_text=True)
+    assert "No report has been published yet." in archive and "Prepare a report" not in archive
+    assert client.get(f"/reports/{LAST.slug}").status_code == 403
+    assert client.get(f"/reports/{LAST.slug}/report.pdf").status_code == 403
+
+    report = db.session.scalar(select(Report))
+    report.state = "published"
+    db.session.commit()
+    archive = client.get("/reports/").get_data(as_text=True)
+    assert LAST.label in archive and report.sha256 in archive
+    download = client.get(f"/reports/{LAST.slug}/report.pdf")
+    assert download.data == report.pdf and download.headers["X-Checksum-SHA256"] == report.sha256
+    assert f'attachment; filename="victims-code-update-{LAST.slug}.pdf"' == download.headers["Content-Disposition"]
+
+
+def test_the_web_version_of_a_stored_report_is_its_frozen_snapshot(client, auth, db, last_quarter_plan):
+    _built(client, auth)
+    late, _ = last_quarter_plan
+    late.title = "Renamed after the report was built"
+    db.session.commit()
+    page = client.get(f"/reports/{LAST.slug}/web").get_data(as_text=True)
+    assert "VV-001: Revise the acknowledgement letter" in page and "Renamed after" not in page
+    draft = client.get(f"/reports/{LAST.slug}/draft").get_data(as_text=True)
+    assert "VV-001: Renamed after the report was built" in draft
+
+
+def test_reports_is_in_the_navigation_for_everyone(client, auth):
+    auth.sign_in("lead")
+    assert '<a class="govuk-service-navigation__link" href="/reports/"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_admin_keeps_the_distribution_list(client, auth, db):
+    auth.sign_in("admin")
+    response = client.post(
+        "/reports/distribution",
+        data={"name": "Priya Shah", "email": "Priya.Shah@LCJB.example.org", "organisation": "LCJB"},
+    )
+    assert response.status_code == 302
+    recipient = db.session.scalar(select(DistributionRecipient))
+    assert (recipient.email, recipient.organisation, recipient.active) == ("priya.shah@lcjb.example.org", "LCJB", True)
+
+    duplicate = client.post("/reports/distribution", data={"name": "P Shah", "email": "priya.shah@lcjb.example.org"})
+    assert "already on the distribution list" in duplicate.get_data(as_text=True)
+    bad = client.post("/reports/distribution", data={"name": "", "email": "not-an-address"}).get_data(as_text=True)
+    assert "Enter the person&#39;s full name" in bad and "Enter an email address in the correct format" in bad
+    assert 'value="not-an-address"' in bad
+
+    client.post(f"/reports/distribution/{recipient.id}", data={"name": "Priya Shah", "email": recipient.email})
+    db.session.refresh(recipient)
+    assert recipient.active is False, "an unticked box pauses sending"
+    assert "Paused" in client.get("/reports/distribution").get_data(as_text=True)
+
+    client.post(f"/reports/distribution/{recipient.id}/remove")
+    assert db.session.scalar(select(DistributionRecipient)) is None
+
+
+def test_two_chairs_publishing_at_once_send_it_once(client, auth, db, last_quarter_plan, monkeypatch):
+    _built(client, auth)
+    real_publish = services.publish_report
+
+    def publish_after_someone_else(report, user):
+        # Another chair's request commits first, from its own connection.
+        with db.engine.begin() as other:
+            other.execute(text("UPDATE report SET state = 'published', version_id = version_id + 1"))
+        return real_publish(report, user)
+
+    monkeypatch.setattr(services, "publish_report", publish_after_someone_else)
+    page = client.post(f"/reports/{LAST.slug}/publish", follow_redirects=True).get_data(as_text=True)
+    assert f"Someone else published the {LAST.label} report at the same moment." in page
+    assert db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "report_published")) is None

@@ -1,0 +1,101 @@
+"""A built report freezes its data and PDF; a published one never changes."""
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.integration.report_history import AFTER_Q3, Q3, crafted_history
+from tracker.audit.models import AuditEvent
+from tracker.notify.models import OutboundEmail
+from tracker.plan.models import Action
+from tracker.reports.models import Report, ReportState
+from tracker.reports.render import render_report_html, render_report_pdf
+from tracker.reports.services import ReportLocked, build_report, publish_report, save_notes
+
+
+def pdf_text(pdf):
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _reload(db):
+    db.session.expire_all()
+    return db.session.scalar(select(Report).where(Report.quarter == Q3.label))
+
+
+def test_changing_the_plan_after_building_changes_nothing_in_the_report(db, make):
+    actions = crafted_history(db, make)
+    report = build_report(Q3, today=AFTER_Q3)
+    db.session.commit()
+    pdf, checksum, snapshot = report.pdf, report.sha256, report.snapshot
+    html = render_report_html(snapshot)
+
+    action = actions["VV-107"]
+    action.title = "A renamed action"
+    action.progress = 90
+    action.current_due_date = date(2027, 12, 31)
+    make.action(reference="VV-999", title="An action added afterwards", created_at=actions["VV-101"].created_at)
+    db.session.commit()
+
+    stored = _reload(db)
+    assert stored.pdf == pdf and stored.sha256 == checksum and stored.snapshot == snapshot
+    rebuilt = render_report_html(stored.snapshot)
+    assert rebuilt == html
+    assert "A renamed action" not in rebuilt and "VV-999" not in rebuilt
+    assert pdf_text(render_report_pdf(rebuilt)) == pdf_text(pdf)
+
+
+def test_building_records_who_and_when_and_tells_the_chairs(db, make):
+    crafted_history(db, make)
+    chair, other_chair = make.user("chair"), make.user("chair")
+    make.user("chair", active=False)
+    report = build_report(Q3, user=chair, today=AFTER_Q3)
+    db.session.commit()
+    assert report.state == ReportState.AWAITING_APPROVAL and report.built_by_id == chair.id
+    mail = db.session.scalars(select(OutboundEmail)).all()
+    assert [m.to_address for m in mail] == [other_chair.email], "the chair who built it is not told"
+    assert mail[0].subject == "The 2026/27 Q3 report is ready for you to check and publish"
+    assert "/reports/2026-27-Q3" in mail[0].body_text
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "report.built"))
+    assert event.actor_id == chair.id and "2026/27 Q3" in event.summary
+
+    build_report(Q3, user=chair, today=AFTER_Q3)
+    db.session.commit()
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "report.rebuilt")) is not None
+    assert len(db.session.scalars(select(OutboundEmail)).all()) == 1, "a rebuild does not mail the chairs again"
+
+
+def test_a_published_report_cannot_change(db, make):
+    crafted_history(db, make)
+    chair = make.user("chair")
+    report = build_report(Q3, user=chair, today=AFTER_Q3)
+    publish_report(report, chair)
+    db.session.commit()
+    pdf = report.pdf
+
+    with pytest.raises(ReportLocked):
+        build_report(Q3, user=chair, today=AFTER_Q3)
+    with pytest.raises(ReportLocked):
+        save_notes(Q3, "A late decision", chair)
+    with pytest.raises(ReportLocked):
+        publish_report(report, chair)
+
+    report.pdf = b"%PDF- tampered"
+    with pytest.raises(ValueError, match="A published report never changes"):
+        db.session.flush()
+    db.session.rollback()
+    report.state = ReportState.AWAITING_APPROVAL.value
+    with pytest.raises(ValueError, match="never changes"):
+        db.session.flush()
+    db.session.rollback()
+    assert _reload(db).pdf == pdf
+
+
+def test_the_report_excludes_actions_created_after_the_quarter(db, make):
+    actions = crafted_history(db, make)
+    db.session.get(Action, actions["VV-104"].id).created_at = actions["VV-104"].created_at.replace(year=2027)
+    db.session.commit()
+    report = build_report(Q3, today=AFTER_Q3)
+    assert "VV-104" not in {row["reference"] for row in report.snapshot["actions"]}

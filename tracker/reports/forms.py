@@ -1,0 +1,94 @@
+"""Forms for the chair's notes, choosing a quarter and the distribution list."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from sqlalchemy import select
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from tracker.common.dates import local_today
+from tracker.common.quarters import quarter_of
+from tracker.extensions import db
+from tracker.reports.models import DistributionRecipient
+
+DECISIONS_MAX = 4000
+
+
+def recent_quarters(count=8, today=None):
+    """The current quarter and those before it, newest first."""
+    quarter = quarter_of(today or local_today())
+    quarters = []
+    for _ in range(count):
+        quarters.append(quarter)
+        quarter = quarter.previous()
+    return quarters
+
+
+class QuarterForm(FlaskForm):
+    """Choose the quarter of a report to prepare (a GET form: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    quarter = SelectField("Quarter", widget=GovSelect(), validators=[InputRequired(message="Choose a quarter")])
+    submit = SubmitField("Preview the report", widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Lower case: the GOV.UK select macro lower-cases option values.
+        self.quarter.choices = [(q.slug.lower(), q.label) for q in recent_quarters()]
+
+
+class NotesForm(FlaskForm):
+    decisions = TextAreaField(
+        "Decisions the subgroup is asked to take",
+        widget=GovCharacterCount(),
+        description="Put each decision on its own line. They appear as a numbered list in the report. "
+        "Leave this empty if there are none this quarter.",
+        validators=[Length(max=DECISIONS_MAX, message=f"Decisions must be {DECISIONS_MAX} characters or fewer")],
+    )
+    version_id = HiddenField()
+    submit = SubmitField("Save decisions", widget=GovSubmitInput())
+
+
+class RecipientForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the person's full name"),
+            Length(max=120, message="Name must be 120 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter an email address"),
+            Email(message="Enter an email address in the correct format, like name@example.org"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    organisation = StringField(
+        "Organisation (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=160, message="Organisation must be 160 characters or fewer")],
+    )
+    active = BooleanField("Send published reports to this person", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def __init__(self, *args, editing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def validate_email(self, field):
+        email = (field.data or "").strip().lower()
+        existing = db.session.scalar(select(DistributionRecipient).where(DistributionRecipient.email == email))
+        if existing is not None and existing is not self.editing:
+            raise ValidationError("This email address is already on the distribution list")

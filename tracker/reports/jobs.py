@@ -1,0 +1,47 @@
+"""Scheduled work: build the report of the quarter just ended, once, on its working day."""
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from tracker.common.dates import local_today, nth_working_day_after
+from tracker.common.quarters import quarter_of
+from tracker.extensions import db
+from tracker.reports.services import build_report, report_for
+
+
+def report_due_on(quarter):
+    """The day the quarter's report is due to be built: the configured working day after its end."""
+    return nth_working_day_after(quarter.end, current_app.config["REPORT_BUILD_WORKING_DAY"])
+
+
+def build_due_report(now):
+    """Reconcile: build the report of the quarter just ended if it is due and not yet built.
+
+    Safe to run any number of times, from any number of processes: the unique quarter on reports
+    means it is built once. Run late (after downtime), it still builds the missed report.
+    """
+    today = local_today(now)
+    quarter = quarter_of(today).previous()
+    due = report_due_on(quarter)
+    if today < due:
+        return f"{quarter.label} report is not due until {due.isoformat()}"
+    if report_for(quarter) is not None:
+        return f"{quarter.label} report already built"
+    try:
+        build_report(quarter, today=today)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return f"{quarter.label} report was built by another process"
+    return f"Built the {quarter.label} report; it awaits the chair's approval"
+
+
+# Daily: the reconcile itself knows whether a report is due, so a missed day builds it the next.
+JOBS = [
+    {
+        "id": "reports.build_due_report",
+        "name": "Build the quarterly report when it is due",
+        "func": build_due_report,
+        "cron": {"hour": 6, "minute": 0},
+    },
+]

@@ -1,0 +1,194 @@
+"""Turn a report snapshot into HTML, and that HTML into a tagged A4 PDF with WeasyPrint.
+
+render_report_html(snapshot) and render_report_pdf(html) are separate so that the same HTML can be
+printed by another engine for comparison, and so that a stored report is rebuilt from its snapshot.
+"""
+
+import re
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from flask import render_template
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from tracker.common.charts import brag_series, stacked_bar_chart
+from tracker.common.dates import long_date
+from tracker.common.templating import pluralise
+from tracker.reports.snapshot import RAG_ORDER
+
+RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
+MOVEMENT_LABELS = {
+    "new": "New actions",
+    "completed": "Completed",
+    "turned_red": "Turned Red",
+    "recovered": "Recovered from Red",
+    "extended": "Given a later due date",
+}
+_CHART_ID = re.compile(r"\bchart(\d+)(?=-)")
+
+
+@lru_cache(maxsize=1)
+def report_css():
+    """The report's stylesheet, read from the package so that rendering needs no network or server."""
+    return resources.files("tracker").joinpath("static/report.css").read_text(encoding="utf-8")
+
+
+def iso_date(value):
+    """'31 December 2026' from an ISO date string in a snapshot."""
+    return long_date(date.fromisoformat(value)) if value else ""
+
+
+def percent(value):
+    """'82.5%', or 'Not recorded'."""
+    if value is None:
+        return "Not recorded"
+    return f"{float(value):.1f}".removesuffix(".0") + "%"
+
+
+def points(value):
+    """A gap or change in percentage points: '12.5 points', '1 point', or 'No gap'."""
+    if value is None:
+        return "No gap"
+    number = f"{abs(float(value)):.1f}".removesuffix(".0")
+    sign = "-" if float(value) < 0 else ""
+    return f"{sign}{number} point{'' if number == '1' else 's'}"
+
+
+def sentence(text):
+    """Text ending in a full stop, unless it already ends in punctuation."""
+    text = (text or "").strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _and_list(parts):
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def summary_sentences(snapshot):
+    """The executive summary's figures written as sentences."""
+    summary, moved = snapshot["summary"], snapshot["movement"]
+    counts = summary["by_rag"]
+    colours = [f"{counts[rag]} {RAG_LABELS[rag]}" for rag in RAG_ORDER]
+    sentences = [
+        f"At {iso_date(snapshot['as_at'])} the plan had {pluralise(summary['total'], 'action')}: "
+        f"{_and_list(colours)} (complete)."
+    ]
+    changes = [
+        pluralise(len(moved["new"]), "new action") + (" was" if len(moved["new"]) == 1 else " were") + " added",
+        f"{len(moved['completed'])} completed",
+        f"{len(moved['turned_red'])} turned Red",
+        f"{len(moved['recovered'])} recovered from Red",
+        f"{len(moved['extended'])} given a later due date",
+    ]
+    sentences.append(f"Since {moved['previous_quarter']}, {_and_list(changes)}.")
+    if summary["overdue"]:
+        verb = "is" if summary["overdue"] == 1 else "are"
+        sentences.append(f"{pluralise(summary['overdue'], 'open action')} {verb} past the due date.")
+    else:
+        sentences.append("No open action is past its due date.")
+    if summary["disagree"]:
+        sentences.append(
+            f"For {pluralise(summary['disagree'], 'open action')} the owner's own rating differs from the "
+            "rating the rules give; the action log shows both."
+        )
+    sentences.append(f"Owners posted {pluralise(summary['updates_in_quarter'], 'progress update')} this quarter.")
+    return sentences
+
+
+def _chart(title, description, categories, counts, label_width):
+    return stacked_bar_chart(
+        title, description, categories, brag_series(counts, categories), label_width=label_width, width=720
+    )
+
+
+def report_charts(snapshot):
+    """The report's SVG charts, drawn from the snapshot."""
+    moved = snapshot["movement"]
+    quarters = [moved["previous_quarter"], snapshot["quarter"]]
+    summary = _chart(
+        f"Actions by BRAG rating, {quarters[0]} and {quarters[1]}",
+        "Stacked bars of Red, Amber, Green and Blue actions at the end of each quarter; "
+        "the table that follows gives the same figures.",
+        quarters,
+        {quarters[0]: moved["previous_by_rag"], quarters[1]: snapshot["summary"]["by_rag"]},
+        label_width=120,
+    )
+    priorities = {f"Priority {p['number']}": p["by_rag"] for p in snapshot["priorities"]}
+    rights = {f"Right {r['number']}": r["by_rag"] for r in snapshot["rights"]}
+    return {
+        "summary": summary,
+        "priorities": _chart(
+            "Actions by priority and BRAG rating",
+            "Stacked bars per Task and Finish priority; the table that follows gives the same figures.",
+            list(priorities),
+            priorities,
+            label_width=110,
+        ),
+        "rights": _chart(
+            "Actions by Victims' Code right and BRAG rating",
+            "Stacked bars per right; the table that follows gives the same figures.",
+            list(rights),
+            rights,
+            label_width=90,
+        ),
+        "compliance": Markup((snapshot.get("compliance") or {}).get("chart") or ""),
+    }
+
+
+def report_context(snapshot, *, draft=False):
+    """What the report templates need: the snapshot, its charts and sentences."""
+    return {
+        "s": snapshot,
+        "draft": draft,
+        "charts": report_charts(snapshot),
+        "sentences": summary_sentences(snapshot),
+        "rag_order": RAG_ORDER,
+        "rag_labels": RAG_LABELS,
+        "movement_labels": MOVEMENT_LABELS,
+        "iso_date": iso_date,
+        "sentence": sentence,
+        "percent": percent,
+        "points": points,
+    }
+
+
+def _renumber_charts(html):
+    # Chart ids come from a process-wide counter; renumbering them makes one snapshot always give
+    # the same HTML, whenever and however often it is rendered.
+    numbers = {}
+    return _CHART_ID.sub(lambda m: f"chart{numbers.setdefault(m[1], len(numbers) + 1)}", html)
+
+
+def render_report_html(snapshot, *, draft=False) -> str:
+    """The report as one self-contained HTML document, rendered from the snapshot alone."""
+    html = render_template("reports/document.html", css=Markup(report_css()), **report_context(snapshot, draft=draft))
+    return _renumber_charts(html)
+
+
+class NoNetworkFetcher(URLFetcher):
+    """Fetch nothing from outside: the report's styles and charts are inline."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        raise ValueError(f"The report does not fetch {url}")
+
+
+def layout_report(html):
+    """Lay the HTML out as A4 pages; the slow part of making the PDF."""
+    return HTML(string=html, url_fetcher=NoNetworkFetcher()).render()
+
+
+def write_report(document) -> bytes:
+    """Write laid-out pages as a tagged PDF (PDF/UA-1) with title and language."""
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_report_pdf(html) -> bytes:
+    """The PDF of the report HTML."""
+    return write_report(layout_report(html))

@@ -1,0 +1,186 @@
+"""Report pages: the archive, draft previews, the chair's notes, build, publish and download."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
+
+from tracker.common.dates import local_today
+from tracker.common.permissions import ensure, require
+from tracker.common.quarters import Quarter, quarter_of
+from tracker.common.templating import add_navigation
+from tracker.extensions import db
+from tracker.reports import bp, services
+from tracker.reports.forms import NotesForm, QuarterForm
+from tracker.reports.models import PublishedReportChanged, Report
+from tracker.reports.render import render_report_html, render_report_pdf, report_context
+from tracker.reports.snapshot import build_snapshot
+
+add_navigation("Reports", "reports.archive")
+
+# Two people building or publishing the same report at once: the unique quarter, the outbox's
+# unique keys, the report's version number and its published guard let one win; the other is told.
+SIMULTANEOUS = (IntegrityError, StaleDataError, PublishedReportChanged)
+
+
+def _started(quarter):
+    """404 for a quarter that has not begun: there is nothing to report."""
+    if quarter > quarter_of(local_today()):
+        abort(404)
+    return quarter
+
+
+def _stored(quarter, *, with_files=False):
+    query = db.select(Report).where(Report.quarter == quarter.label)
+    if with_files:
+        query = query.options(undefer(Report.snapshot), undefer(Report.pdf))
+    report = db.session.scalar(query) or abort(404)
+    ensure(services.can_read(report, current_user))
+    return report
+
+
+def _pdf_response(pdf, quarter, *, draft=False):
+    name = services.file_name(quarter)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{"draft-" if draft else ""}{name}"'
+    return response
+
+
+@bp.route("/")
+@login_required
+def archive():
+    """List every quarter's report, and let the chair prepare one."""
+    reports = services.reports_visible_to(current_user)
+    form = QuarterForm(formdata=None) if current_user.can_build_reports else None
+    return render_template("reports/archive.html", reports=reports, form=form)
+
+
+@bp.route("/prepare")
+@require("can_build_reports")
+def prepare():
+    """Go to the draft of the chosen quarter."""
+    form = QuarterForm(MultiDict({"quarter": request.args.get("quarter", "").lower()}))
+    if not form.validate():
+        reports = services.reports_visible_to(current_user)
+        return render_template("reports/archive.html", reports=reports, form=form), 400
+    return redirect(url_for("reports.draft", quarter=Quarter.from_slug(form.quarter.data)))
+
+
+@bp.route("/<quarter:quarter>/draft")
+@require("can_build_reports")
+def draft(quarter):
+    """Preview the quarter's report as it would be built now, in the browser."""
+    snapshot = build_snapshot(_started(quarter))
+    report = services.report_for(quarter)
+    return render_template("reports/draft.html", quarter=quarter, report=report, **report_context(snapshot, draft=True))
+
+
+@bp.route("/<quarter:quarter>/draft.pdf")
+@require("can_build_reports")
+def draft_pdf(quarter):
+    """Download a draft PDF of the quarter's report as it would be built now."""
+    snapshot = build_snapshot(_started(quarter))
+    return _pdf_response(render_report_pdf(render_report_html(snapshot, draft=True)), quarter, draft=True)
+
+
+@bp.route("/<quarter:quarter>/decisions", methods=["GET", "POST"])
+@require("can_build_reports")
+def notes(quarter):
+    """Write the decisions the chair asks of the subgroup in the quarter's report."""
+    _started(quarter)
+    report = services.report_for(quarter)
+    if report is not None and report.is_published:
+        flash(f"The {quarter.label} report is published, so its decisions cannot change.", "warning")
+        return redirect(url_for("reports.show", quarter=quarter))
+    existing = services.notes_for(quarter)
+    form = NotesForm(obj=existing)
+    if request.method == "GET":
+        form.version_id.data = str(existing.version_id) if existing else ""
+    if form.validate_on_submit():
+        if existing is not None and form.version_id.data != str(existing.version_id):
+            flash(
+                "Someone else changed these decisions while you were editing. Check theirs and save again.", "warning"
+            )
+            form.version_id.data = str(existing.version_id)
+            return render_template(
+                "reports/notes.html", form=form, quarter=quarter, report=report, theirs=existing
+            ), 409
+        services.save_notes(quarter, form.decisions.data or "", current_user)
+        db.session.commit()
+        advice = "Rebuild the report to include them." if report is not None else "The report will include them."
+        flash(f"Decisions for {quarter.label} saved. {advice}", "success")
+        return redirect(url_for("reports.show" if report else "reports.draft", quarter=quarter))
+    return render_template("reports/notes.html", form=form, quarter=quarter, report=report)
+
+
+@bp.route("/<quarter:quarter>/build", methods=["POST"])
+@require("can_build_reports")
+def build(quarter):
+    """Build and store the quarter's report, awaiting approval."""
+    try:
+        services.build_report(_started(quarter), user=current_user)
+        db.session.commit()
+    except services.ReportLocked as locked:
+        flash(str(locked), "warning")
+        return redirect(url_for("reports.show", quarter=quarter))
+    except SIMULTANEOUS:
+        db.session.rollback()
+        flash(f"Someone else built the {quarter.label} report at the same moment. Check theirs.", "warning")
+        return redirect(url_for("reports.show", quarter=quarter))
+    flash(f"The {quarter.label} report is built. Check it, then publish it to send it to the subgroup.", "success")
+    return redirect(url_for("reports.show", quarter=quarter))
+
+
+@bp.route("/<quarter:quarter>")
+@login_required
+def show(quarter):
+    """One stored report: its state, checksum and download, and publishing for the chair."""
+    report = _stored(quarter)
+    recipients = services.active_recipients() if current_user.can_build_reports else []
+    return render_template("reports/show.html", report=report, quarter=quarter, recipients=recipients)
+
+
+@bp.route("/<quarter:quarter>/web")
+@login_required
+def view(quarter):
+    """Read a stored report as a web page, rebuilt from its frozen data."""
+    report = _stored(quarter, with_files=True)
+    return render_template("reports/view.html", report=report, quarter=quarter, **report_context(report.snapshot))
+
+
+@bp.route("/<quarter:quarter>/report.pdf")
+@login_required
+def download(quarter):
+    """Download the stored PDF of a report."""
+    report = _stored(quarter, with_files=True)
+    response = _pdf_response(report.pdf, quarter)
+    response.headers["X-Checksum-SHA256"] = report.sha256
+    return response
+
+
+@bp.route("/<quarter:quarter>/publish", methods=["GET", "POST"])
+@require("can_build_reports")
+def publish(quarter):
+    """Confirm, then publish the report and send it to the distribution list."""
+    report = _stored(quarter, with_files=True)
+    if report.is_published:
+        flash(f"The {quarter.label} report is already published.", "info")
+        return redirect(url_for("reports.show", quarter=quarter))
+    if request.method == "POST":
+        try:
+            recipients = services.publish_report(report, current_user)
+            db.session.commit()
+        except SIMULTANEOUS:
+            db.session.rollback()
+            flash(f"Someone else published the {quarter.label} report at the same moment.", "info")
+            return redirect(url_for("reports.show", quarter=quarter))
+        sent = f"It is on its way to {len(recipients)} people." if recipients else "Nobody is on the distribution list."
+        flash(f"The {quarter.label} report is published. {sent}", "success")
+        return redirect(url_for("reports.show", quarter=quarter))
+    recipients = services.active_recipients()
+    return render_template("reports/publish.html", report=report, quarter=quarter, recipients=recipients)
+
+
+from tracker.reports import distribution_routes  # noqa: E402,F401
