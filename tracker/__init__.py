@@ -90,11 +90,16 @@ def register_blueprints(app):
     """One blueprint per feature."""
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
+    from tracker.exchange import api_bp, calendar_bp
+    from tracker.exchange import bp as exchange_bp
     from tracker.main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(exchange_bp)
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_request_hooks(app):

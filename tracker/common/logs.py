@@ -53,5 +53,7 @@ def register_logging(app):
         response.headers["X-Request-Id"] = g.get("request_id", "-")
         if not app.testing and request.endpoint != "static":
             elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-            logger.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed)
+            # A view whose URL carries a secret (a calendar feed) sets g.log_path to keep it out of logs.
+            path = g.get("log_path", request.path)
+            logger.info("%s %s %s %.1fms", request.method, path, response.status_code, elapsed)
         return response

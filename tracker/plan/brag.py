@@ -123,7 +123,10 @@ def rule_rag_sql(action, today: date, thresholds: Thresholds = Thresholds()):
         (action.status == Status.COMPLETE.value, literal(Rag.BLUE.value)),
         (action.current_due_date < today, literal(Rag.RED.value)),
         (action.status == Status.BLOCKED.value, literal(Rag.RED.value)),
-        (and_(action.current_due_date <= red_by, action.progress < thresholds.red_progress_below), literal(Rag.RED.value)),
+        (
+            and_(action.current_due_date <= red_by, action.progress < thresholds.red_progress_below),
+            literal(Rag.RED.value),
+        ),
         (
             and_(action.current_due_date <= amber_by, action.progress < thresholds.amber_progress_below),
             literal(Rag.AMBER.value),
