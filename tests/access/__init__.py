@@ -3,7 +3,8 @@
 RULES maps an endpoint to {"method": "GET" or "POST", "args": fn(data) -> url args,
 "expect": {role: outcome}} where role is anon, viewer, lead, chair, admin (and optionally
 other_lead, a lead of another department) and outcome is a status code, or "ok" for any
-answer that is neither a refusal nor an error.
+answer that is neither a refusal nor an error. An optional "headers": fn(data, role) -> dict
+adds request headers (the API's bearer tokens).
 """
 
 import importlib

@@ -63,7 +63,8 @@ def test_role_reaches_route_as_designed(app, client, world, endpoint, role):
         assert response.status_code == 302
     with app.test_request_context():
         url = url_for(endpoint, **rule["args"](world))
-    response = client.open(url, method=rule["method"], data=rule.get("data", {}))
+    headers = rule["headers"](world, role) if "headers" in rule else {}
+    response = client.open(url, method=rule["method"], data=rule.get("data", {}), headers=headers)
     if expected == "ok":
         assert response.status_code < 500 and response.status_code not in (401, 403), (
             f"{role} {rule['method']} {url} answered {response.status_code}"

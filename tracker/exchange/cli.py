@@ -81,14 +81,14 @@ def import_command(path, dry_run, as_email, overrides):
         target = FIELDS_BY_KEY[column["field"]].label if column["field"] else "not imported"
         click.echo(f"  {column['heading']:<32} -> {target}")
     today = local_today()
-    with click.progressbar(length=batch.total_rows, label="Checking rows", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=batch.total_rows, label="Checking rows") as bar:
         result = services.dry_run(batch, today, _Bar(bar))
     _echo_result(result)
     if dry_run:
         db.session.rollback()
         click.echo("Dry run: nothing was written.")
         return
-    with click.progressbar(length=len(result["rows"]), label="Writing", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(result["rows"]), label="Writing") as bar:
         services.confirm(batch, actor, today, result["digest"], write_progress=_Bar(bar))
     db.session.commit()
     counts = result["counts"]

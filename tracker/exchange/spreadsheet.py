@@ -219,9 +219,14 @@ def choose_sheet(sheets):
         if not sheet.is_empty and any(heading_score(v) > 1 for _, v in sheet.rows[:HEADER_SEARCH_ROWS]):
             return sheet
     non_empty = [sheet for sheet in sheets if not sheet.is_empty]
-    if not non_empty:
-        raise ImportRefused("The file has no data: every sheet is empty")
-    return non_empty[0]
+    if non_empty:
+        return non_empty[0]
+    if len(sheets) == 1:
+        name = sheets[0].name
+        raise ImportRefused(
+            "The file has no data in it" if name.lower().endswith(".csv") else f"The sheet '{name}' is empty"
+        )
+    raise ImportRefused("Every sheet in the workbook is empty")
 
 
 def updates_sheet(sheets, plan_sheet):
