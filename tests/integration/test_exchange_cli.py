@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from tests.workbooks import messy_plan
+from tracker.audit.models import AuditEvent
 from tracker.plan.models import Action
 
 
@@ -38,6 +39,8 @@ def test_import_writes_as_the_named_admin_with_column_overrides(runner, make, db
     assert "Imported: 4 created, 0 updated." in result.output
     first = db.session.scalar(select(Action).where(Action.reference == "VV-001"))
     assert first.created_by_id == admin.id and first.current_due_date == date(2026, 7, 31)
+    actors = set(db.session.scalars(select(AuditEvent.actor_id).where(AuditEvent.verb.like("action.%"))))
+    assert actors == {admin.id}, "every change is recorded against the admin named with --as"
 
 
 def test_import_refuses_a_bad_file_with_its_reason(runner, make, db, tmp_path):

@@ -160,3 +160,39 @@ def test_empty_sheet_is_refused(db, people):
 
     with pytest.raises(ImportRefused, match="empty"):
         services.start_import("plan.xlsx", workbook_bytes(Workbook()), people["admin"])
+
+
+def test_imported_actions_leave_the_same_record_as_the_plan_service(db, people):
+    from tracker.plan.services import ActionData, create_action
+
+    owner, admin = people["owner"], people["admin"]
+    by_service = create_action(
+        ActionData(title="By hand", owner=owner, start_date=date(2026, 1, 5), original_due_date=date(2026, 9, 30)),
+        admin,
+        reference="VV-100",
+    )
+    db.session.commit()
+    csv = f"Reference,Title,Owner,Start date,Due date\nVV-101,By import,{owner.email},05/01/2026,30/09/2026\n"
+    batch = services.start_import("plan.csv", csv.encode(), admin)
+    services.confirm(batch, admin, TODAY, services.dry_run(batch, TODAY)["digest"])
+    db.session.commit()
+    by_import = db.session.scalar(select(Action).where(Action.reference == "VV-101"))
+
+    def created_entry(action):
+        entry = db.session.scalar(select(ActionUpdate).where(ActionUpdate.action_id == action.id))
+        return entry.kind, entry.narrative, entry.author_id
+
+    def created_event(action):
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action_id == action.id, AuditEvent.verb == "action.created")
+        )
+        return {k: v for k, v in event.changes.items() if k != "title"}, event.object_type
+
+    assert created_entry(by_import) == created_entry(by_service)
+    assert created_event(by_import) == created_event(by_service)
+    assert (by_import.status, by_import.progress, by_import.department_id, by_import.created_by_id) == (
+        by_service.status,
+        by_service.progress,
+        by_service.department_id,
+        by_service.created_by_id,
+    )

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask_login import login_user
 from sqlalchemy import select
 
 from tracker.auth.models import Role, User
@@ -71,6 +73,13 @@ def _echo_result(result):
 def import_command(path, dry_run, as_email, overrides):
     """Import a plan spreadsheet (.xlsx or .csv), all accepted rows in one transaction."""
     actor = _actor(as_email)
+    # Signed in as the admin for the run, so that the plan services' audit events name them.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        login_user(actor)
+        _import(path, dry_run, actor, overrides)
+
+
+def _import(path, dry_run, actor, overrides):
     try:
         batch = services.start_import(path.name, path.read_bytes(), actor)
     except ImportRefused as refusal:

@@ -38,6 +38,7 @@ def reset_calendar_link(user):
     record(
         "calendar.link_reset" if had_link else "calendar.link_created",
         obj=user,
+        actor=user,
         summary=("Calendar link reset" if had_link else "Calendar link created") + f" for {user.email}",
     )
     return secret
@@ -48,7 +49,7 @@ def remove_calendar_link(user):
     if user.calendar_token_hash is None:
         return
     user.calendar_token_hash = None
-    record("calendar.link_removed", obj=user, summary=f"Calendar link removed for {user.email}")
+    record("calendar.link_removed", obj=user, actor=user, summary=f"Calendar link removed for {user.email}")
 
 
 def user_for_feed(secret):

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from tracker.common.dates import local_zone, long_date
-from tracker.exchange.rows import ParsedRow, date_order_problem, missing_for_new, normalise_narrative, parse_row
+from tracker.exchange.rows import (
+    ParsedRow,
+    date_order_problem,
+    missing_for_new,
+    normalise_name,
+    normalise_narrative,
+    parse_row,
+)
 from tracker.extensions import db
 from tracker.plan.models import UPDATE_STATUSES, ActionUpdate, EntryKind, Rag, Status
 from tracker.plan.services import REFERENCE_PREFIX, ActionData
@@ -130,11 +137,14 @@ def plan_import(table, columns, lookups, today, history=None, history_rejects=()
             progress(index)
     history = dict(history or {})
     references = Counter(p.get("reference", "").upper() for p in parsed_rows if p.get("reference"))
-    counter = ReferenceCounter(list(lookups.actions) + list(references))
+    counter = ReferenceCounter(list(lookups.references) + list(references))
     targets = [_match(parsed, lookups, references) for parsed in parsed_rows]
-    known = _known_entries([action.id for action, _ in targets if action is not None])
+    matched = [action_id for action_id, _ in targets if action_id is not None]
+    actions = lookups.load_actions(matched)
+    known = _known_entries(matched)
     plans = []
-    for parsed, (action, problem) in zip(parsed_rows, targets, strict=True):
+    for parsed, (action_id, problem) in zip(parsed_rows, targets, strict=True):
+        action = actions.get(action_id)
         entries = parsed.entries + history.pop((parsed.get("reference") or "").upper(), [])
         if problem:
             plans.append(_reject(parsed, [problem] + parsed.errors))
@@ -153,20 +163,20 @@ def plan_import(table, columns, lookups, today, history=None, history_rejects=()
 
 
 def _match(parsed, lookups, references):
-    """(existing action or None, reason to reject or None)."""
+    """(id of the existing action or None, reason to reject or None)."""
     reference = parsed.get("reference")
     if reference:
         if references[reference.upper()] > 1:
             return None, f"The reference {reference} is used on more than one row: give each action its own reference"
-        return lookups.actions.get(reference.upper()), None
-    title = parsed.get("title")
-    matches = lookups.actions_by_title.get(re.sub(r"\s+", " ", (title or "").replace(".", " ")).strip().lower(), [])
+        found = lookups.references.get(reference.upper())
+        return (found[0] if found else None), None
+    matches = lookups.titles.get(normalise_name(parsed.get("title")), [])
     if len(matches) > 1:
-        listed = ", ".join(sorted(a.reference for a in matches))
+        listed = ", ".join(sorted(ref for _, ref in matches))
         return None, f"No reference, and {len(matches)} actions have this title ({listed}): add the reference"
     if matches:
-        parsed.notes.append(f"No reference: matched to {matches[0].reference} by its title")
-        return matches[0], None
+        parsed.notes.append(f"No reference: matched to {matches[0][1]} by its title")
+        return matches[0][0], None
     return None, None
 
 

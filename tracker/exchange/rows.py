@@ -73,16 +73,25 @@ class Lookups:
         self.rights = {r.number: r for r in db.session.scalars(select(CodeRight).where(CodeRight.edition == edition))}
         self.priorities = {p.number: p for p in db.session.scalars(select(Priority))}
         self.touchpoints = {t.name.strip().lower(): t for t in db.session.scalars(select(Touchpoint)).unique()}
-        actions = db.session.scalars(
-            select(Action).options(
-                selectinload(Action.rights), selectinload(Action.priorities), selectinload(Action.touchpoints)
+        # References and titles only: full actions are loaded for the rows that match one.
+        self.references = {}
+        self.titles = defaultdict(list)
+        for action_id, reference, title in db.session.execute(select(Action.id, Action.reference, Action.title)):
+            self.references[reference.upper()] = (action_id, reference)
+            self.titles[normalise_name(title)].append((action_id, reference))
+
+    def load_actions(self, ids):
+        """{id: Action} with links loaded, for the actions some rows match."""
+        found = {}
+        ids = sorted(set(ids))
+        for start in range(0, len(ids), 500):
+            query = (
+                select(Action)
+                .where(Action.id.in_(ids[start : start + 500]))
+                .options(selectinload(Action.rights), selectinload(Action.priorities), selectinload(Action.touchpoints))
             )
-        ).unique()
-        self.actions = {}
-        self.actions_by_title = defaultdict(list)
-        for action in actions:
-            self.actions[action.reference.upper()] = action
-            self.actions_by_title[normalise_name(action.title)].append(action)
+            found.update({action.id: action for action in db.session.scalars(query).unique()})
+        return found
 
     def user(self, value):
         """The user a cell names by e-mail address or full name; CellError when none or several."""

@@ -80,7 +80,12 @@ def start_import(filename, data, actor):
     )
     db.session.add(batch)
     db.session.flush()
-    record("import.uploaded", obj=batch, summary=f"Uploaded {batch.filename} for import ({len(table.rows)} rows)")
+    record(
+        "import.uploaded",
+        obj=batch,
+        actor=actor,
+        summary=f"Uploaded {batch.filename} for import ({len(table.rows)} rows)",
+    )
     return batch
 
 
@@ -155,6 +160,7 @@ def confirm(batch, actor, today, expected_digest, progress=None, write_progress=
     record(
         "import.completed",
         obj=batch,
+        actor=actor,
         summary=(
             f"Imported {batch.filename}: {counts['create']} created, {counts['update']} updated, "
             f"{counts['unchanged']} unchanged, {counts[REJECT]} rejected"

@@ -36,6 +36,7 @@ def create_token(user, name, days):
     record(
         "api_token.created",
         obj=token,
+        actor=user,
         summary=f"API token '{token.name}' created for {user.email}",
         changes={"expires_at": (None, token.expires_at)},
     )
