@@ -75,6 +75,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "action-tracker@localhost")
     MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 30)
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_RETRY_MINUTES = _int("MAIL_RETRY_MINUTES", 1)
+    MAIL_RETRY_MAX_MINUTES = _int("MAIL_RETRY_MAX_MINUTES", 60)
+    MAIL_BATCH_SIZE = _int("MAIL_BATCH_SIZE", 50)
 
     # Reminders and scheduled work
     DIGEST_WEEKDAY = os.environ.get("DIGEST_WEEKDAY", "mon")
@@ -84,7 +87,11 @@ class Config:
     REPORT_BUILD_WORKING_DAY = _int("REPORT_BUILD_WORKING_DAY", 5)
     SMALL_SAMPLE_BELOW = _int("SMALL_SAMPLE_BELOW", 30)
     LARGE_GAP_POINTS = _int("LARGE_GAP_POINTS", 15)
+    COMPLIANCE_UPLOAD_MAX_BYTES = _int("COMPLIANCE_UPLOAD_MAX_BYTES", 1024 * 1024)
     RUN_SCHEDULER = _bool("RUN_SCHEDULER", False)
+    # Hours a scheduled run may start late (after downtime or a busy spell) and still run.
+    SCHEDULER_MISFIRE_HOURS = _int("SCHEDULER_MISFIRE_HOURS", 12)
+    SCHEDULER_LEASE_SECONDS = _int("SCHEDULER_LEASE_SECONDS", 90)
 
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)

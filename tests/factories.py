@@ -77,3 +77,22 @@ class Factory:
         self.db.session.add(action)
         self.db.session.commit()
         return action
+
+    def assessment(self, quarter, right_number, *, recorded_by=None, **figures):
+        """A compliance assessment for one right and quarter label, e.g. '2026/27 Q2'."""
+        from decimal import Decimal
+
+        from tracker.compliance.models import ComplianceAssessment
+
+        for name in ("self_percent", "voice_percent"):
+            if figures.get(name) is not None:
+                figures[name] = Decimal(str(figures[name]))
+        if figures.get("voice_percent") is not None:
+            figures.setdefault("voice_sample", 50)
+            figures.setdefault("voice_source", "survey")
+        assessment = ComplianceAssessment(
+            right=self.right(right_number), quarter=quarter, recorded_by=recorded_by, **figures
+        )
+        self.db.session.add(assessment)
+        self.db.session.commit()
+        return assessment

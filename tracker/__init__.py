@@ -25,6 +25,7 @@ def create_app(config_name=None, overrides=None):
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_notify(app)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
@@ -90,13 +91,19 @@ def register_blueprints(app):
     """One blueprint per feature."""
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
+    from tracker.compliance import bp as compliance_bp
     from tracker.exchange import api_bp, calendar_bp
     from tracker.exchange import bp as exchange_bp
     from tracker.main import bp as main_bp
+    from tracker.notify import bp as notify_bp
+    from tracker.reference import bp as reference_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(notify_bp, url_prefix="/admin/mail")
+    app.register_blueprint(compliance_bp)
+    app.register_blueprint(reference_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -114,6 +121,13 @@ def register_request_hooks(app):
 def register_errorhandlers(app):
     """Friendly 403/404/500 pages, or JSON for the API."""
     from tracker.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_notify(app):
+    """Mail for plan events, the mail and scheduler commands, and the embedded scheduler."""
+    from tracker.notify import register_notify as register
 
     register(app)
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from tracker.auth.models import Department, Role, User
+from tracker.compliance.demo import load_demo_assessments
 from tracker.extensions import db
 from tracker.plan.models import Action, ActionUpdate, EntryKind, ExtensionRequest, Rag, RequestState, Source, Status
 from tracker.reference.models import CodeRight, Priority, Touchpoint
@@ -355,6 +356,7 @@ def load_demo(*, actions=40, seed=2026, today, updates_per_action=None, users=0,
         if created % 500 == 0:
             db.session.flush()
     db.session.flush()
+    load_demo_assessments(today=today, seed=seed, recorded_by=demo_users[Role.ADMIN])
     return demo_users, created
 
 

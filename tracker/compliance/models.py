@@ -20,6 +20,11 @@ class SelfRating(enum.StrEnum):
             self.value
         ]
 
+    @property
+    def percent(self):
+        """The figure a rating stands for when the force gave no percentage of its own."""
+        return {"compliant": 100, "partial": 50, "not_compliant": 0}[self.value]
+
 
 class VoiceSource(enum.StrEnum):
     SURVEY = "survey"
@@ -27,6 +32,16 @@ class VoiceSource(enum.StrEnum):
     FORUM = "forum"
     COMPLAINTS = "complaints"
     OTHER = "other"
+
+    @property
+    def label(self):
+        return {
+            "survey": "Victim survey",
+            "focus_group": "Focus group",
+            "forum": "Voice of the Victim forum",
+            "complaints": "Complaints",
+            "other": "Other",
+        }[self.value]
 
 
 class ComplianceAssessment(db.Model):
@@ -55,5 +70,10 @@ class ComplianceAssessment(db.Model):
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     right = relationship("CodeRight", lazy="joined")
+    recorded_by = relationship("User", lazy="joined")
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def self_rating_label(self):
+        return SelfRating(self.self_rating).label if self.self_rating else None

@@ -7,10 +7,9 @@ the user sees the URL once and can reset it, which stops the old one at once.
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import or_, select
-from werkzeug.routing import BuildError
 
 from tracker.audit.services import record
 from tracker.auth.models import User
@@ -18,7 +17,7 @@ from tracker.common.dates import long_date
 from tracker.common.types import utcnow
 from tracker.exchange.tokens import token_hash
 from tracker.extensions import db
-from tracker.notify.services import absolute_url
+from tracker.notify.services import action_link, email_link
 from tracker.plan.brag import current_thresholds, rule_rag
 from tracker.plan.models import OPEN_STATUSES, Action
 
@@ -62,7 +61,7 @@ def user_for_feed(secret):
 
 def feed_url(secret):
     """The subscription URL for a secret."""
-    return absolute_url(url_for("calendar.feed", secret=secret))
+    return email_link("calendar.feed", secret=secret)
 
 
 def feed_actions(user):
@@ -71,14 +70,6 @@ def feed_actions(user):
     if not covers_whole_plan(user):
         query = query.where(or_(Action.owner_id == user.id, Action.department_id == user.department_id))
     return db.session.scalars(query.order_by(Action.current_due_date, Action.reference)).unique().all()
-
-
-def action_link(action):
-    """The action's page in the tracker, or the tracker's front page before that page exists."""
-    try:
-        return absolute_url(url_for("plan.action_detail", reference=action.reference))
-    except BuildError:
-        return absolute_url(url_for("main.dashboard"))
 
 
 def _event(action, today, thresholds, host, stamp):

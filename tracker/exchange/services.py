@@ -151,7 +151,7 @@ def confirm(batch, actor, today, expected_digest, progress=None, write_progress=
     if result["digest"] != expected_digest:
         raise ImportChanged(result)
     assigned = write_plan(plan, actor, batch.filename, write_progress)
-    mails = queue_assignment_summaries(assigned, batch.id, batch.filename)
+    mails = queue_assignment_summaries(assigned, batch.id, batch.filename, actor)
     counts = result["counts"]
     batch.result = dict(result, imported_at=utcnow().isoformat(), summary_emails=mails)
     batch.state = IMPORTED

@@ -7,7 +7,6 @@ one e-mail listing the actions the import gave them instead of one e-mail per ac
 from collections import defaultdict
 from datetime import UTC, datetime, time
 
-from flask import current_app, has_request_context
 from sqlalchemy import insert
 
 from tracker.audit.services import record
@@ -15,12 +14,11 @@ from tracker.common.dates import local_zone
 from tracker.common.types import utcnow
 from tracker.exchange.matching import CREATE, UPDATE
 from tracker.extensions import db
-from tracker.notify.services import queue_email
+from tracker.notify.kinds import ACTION_ASSIGNED
+from tracker.notify.services import queue_email, wants_immediate
 from tracker.plan.models import Action, ActionUpdate, EntryKind, Rag, Status
 from tracker.plan.services import EDITABLE_FIELDS, edit_action
 from tracker.plan.signals import quiet_signals
-
-SUMMARY_MAIL_KIND = "action_assigned"
 
 
 def entry_moment(entry):
@@ -240,24 +238,28 @@ def _add_entries(action, entries, actor):
     action.last_update_at = latest
 
 
-def queue_assignment_summaries(assigned, batch_key, source_name):
-    """One e-mail per owner listing the actions the import gave them (active owners only)."""
-    if not has_request_context():
-        # From the command line: e-mail templates build links, which needs a request to build them in.
-        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-            return queue_assignment_summaries(assigned, batch_key, source_name)
+def queue_assignment_summaries(assigned, batch_key, source_name, actor):
+    """One e-mail per owner listing the actions the import gave them, instead of one per action.
+
+    It goes as the 'action assigned' kind, to owners who take immediate mail, and not to the
+    admin who ran the import: the same rules as the per-action message it replaces.
+    """
     queued = 0
     for owner, actions in assigned.items():
-        if not owner.active:
+        if owner.id == actor.id or not wants_immediate(owner):
             continue
         count = len(actions)
         queue_email(
-            SUMMARY_MAIL_KIND,
+            ACTION_ASSIGNED,
             to_address=owner.email,
             to_user=owner,
             template="import_assigned",
             subject=f"{count} action{'s' if count != 1 else ''} assigned to you",
-            context={"actions": sorted(actions, key=lambda a: a.current_due_date), "source_name": source_name},
+            context={
+                "actions": sorted(actions, key=lambda a: (a.current_due_date, a.reference)),
+                "source_name": source_name,
+                "actor": actor,
+            },
             dedupe_key=f"import:{batch_key}:{owner.id}",
         )
         queued += 1
