@@ -30,8 +30,8 @@ def messy_plan(owner, other_owner):
     """A plan as it arrives by e-mail: title rows merged above the header, blank rows, mixed dates,
     a hidden column, trailing spaces, names instead of e-mail addresses, a colour instead of a RAG word.
 
-    Expected against a tracker holding VV-001 (due 31 August 2026) and VV-003 (as on row 16):
-    rows 5 and 15 update VV-001 and leave VV-003 as it is... see the test for the exact outcome.
+    Each row's comment says what the import should make of it when the tracker already holds
+    VV-001 (due 31 August 2026) and VV-003 (exactly as on row 15).
     """
     book = Workbook()
     sheet = book.active

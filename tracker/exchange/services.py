@@ -39,6 +39,22 @@ def _sample(rows, index):
     return samples
 
 
+def _describe_columns(table):
+    """Each column's heading, guessed field, whether it is hidden and its first values."""
+    hidden = table.sheet.hidden_columns
+    fields = guess_mapping(table.headings, hidden)
+    return [
+        {
+            "index": index,
+            "heading": heading or f"Column {index + 1}",
+            "field": fields[index],
+            "hidden": index in hidden,
+            "samples": _sample(table.rows, index),
+        }
+        for index, heading in enumerate(table.headings)
+    ]
+
+
 def start_import(filename, data, actor):
     """Check an uploaded file, find its table, guess the column mapping and keep it as a batch."""
     kind = spreadsheet.check_upload(filename, data, current_app.config["IMPORT_MAX_BYTES"])
@@ -51,17 +67,6 @@ def start_import(filename, data, actor):
         raise ImportRefused(
             f"The sheet has {len(table.rows):,} rows. Import at most {current_app.config['IMPORT_MAX_ROWS']:,} at a time"
         )
-    fields = guess_mapping(table.headings, sheet.hidden_columns)
-    columns = [
-        {
-            "index": index,
-            "heading": heading or f"Column {index + 1}",
-            "field": fields[index],
-            "hidden": index in sheet.hidden_columns,
-            "samples": _sample(table.rows, index),
-        }
-        for index, heading in enumerate(table.headings)
-    ]
     updates = spreadsheet.updates_sheet(sheets, sheet)
     batch = ImportBatch(
         created_by=actor,
@@ -72,7 +77,7 @@ def start_import(filename, data, actor):
             "kind": kind,
             "sheet": sheet.name,
             "header_row": table.header_row,
-            "columns": columns,
+            "columns": _describe_columns(table),
             "updates_sheet": updates.name if updates else None,
         },
         total_rows=len(table.rows),
