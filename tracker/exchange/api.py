@@ -166,4 +166,6 @@ def summary():
 @api_bp.route("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description of this API (no token needed)."""
-    return jsonify(openapi_document(url_for("api.actions", _external=True).rsplit("/actions", 1)[0]))
+    config = current_app.config
+    server = url_for("api.actions", _external=True).rsplit("/actions", 1)[0]
+    return jsonify(openapi_document(server, config["API_PAGE_SIZE"], config["API_MAX_PAGE_SIZE"]))

@@ -161,10 +161,15 @@ FILTERS = [
     _query("open", "1 for open actions only.", {"type": "string", "enum": ["1"]}),
     _query("sort", "Order of the results.", {"type": "string", "enum": list(SORTS)}),
 ]
-PAGING = [
-    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
-    _query("per_page", "Actions per page.", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}),
-]
+
+
+def _paging(default, highest):
+    return [
+        _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
+        _query(
+            "per_page", "Actions per page.", {"type": "integer", "minimum": 1, "maximum": highest, "default": default}
+        ),
+    ]
 
 
 def _response(description, schema):
@@ -183,7 +188,7 @@ def _operation(operation_id, summary, response, parameters=(), extra=None):
     }
 
 
-def openapi_document(server_url):
+def openapi_document(server_url, page_size=50, max_page_size=500):
     """The whole OpenAPI 3.1 document for a server URL ending in /api/v1."""
     return {
         "openapi": "3.1.0",
@@ -202,7 +207,7 @@ def openapi_document(server_url):
                 "listActions",
                 "Actions, filtered like the action list, a page at a time",
                 "ActionPage",
-                FILTERS + PAGING,
+                FILTERS + _paging(page_size, max_page_size),
                 {"400": _response("A paging value that is not a positive whole number.", "Error")},
             ),
             "/actions/{reference}": _operation(
