@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 export TRACKER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test setup system-deps venv assets db serve scheduler lint bench guide clean
+.PHONY: run test setup system-deps venv assets db serve scheduler lint bench load guide clean
 
 ## make run: set everything up, load the demo plan if the database is empty, start the app and scheduler
 run: setup db
@@ -67,6 +67,16 @@ serve: setup
 	TRACKER_ENV=production $(VENV)/bin/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}" wsgi:app; \
 	kill %1 2>/dev/null || true
+
+## make bench: load the demo plan into fresh databases and measure pages, queries, jobs, PDF and xlsx
+## (SQLite; PostgreSQL when DATABASE_URL names a server). BENCH_ARGS="--actions 500 --only pages,queries"
+bench: setup
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+## make load: 50 simulated staff for 60 s against gunicorn with 4 workers on PostgreSQL (DATABASE_URL)
+load: setup
+	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/postgres" && exit 1)
+	$(PY) -m bench.load $(LOAD_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

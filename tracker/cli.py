@@ -30,7 +30,7 @@ def init_command():
 @click.option("--actions", default=40, show_default=True, help="How many actions to create.")
 @click.option("--seed", default=2026, show_default=True, help="Random seed; the same seed gives the same plan.")
 @click.option("--updates", "updates_per_action", type=int, default=None, help="Updates per action (default: varied).")
-@click.option("--users", default=0, show_default=True, help="Extra viewer accounts to create.")
+@click.option("--users", default=0, show_default=True, help="Extra department leads to create; they own actions.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Pretend today is this date.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when a plan already exists.")
 @with_appcontext

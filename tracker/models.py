@@ -14,3 +14,10 @@ from tracker.plan.models import (  # noqa: F401
 )
 from tracker.reference.models import CodeRight, Priority, Touchpoint  # noqa: F401
 from tracker.reports.models import DistributionRecipient, Report, ReportNotes  # noqa: F401
+
+
+def include_in_autogenerate(obj, name, type_, reflected, compare_to):
+    """Leave alone the indexes that exist only in migrations (see MIGRATION_ONLY_INDEXES)."""
+    from tracker.plan.models import MIGRATION_ONLY_INDEXES
+
+    return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)

@@ -9,6 +9,7 @@ adds request headers (the API's bearer tokens).
 
 import importlib
 import pkgutil
+from types import SimpleNamespace
 
 ROLES = ("anon", "viewer", "lead", "other_lead", "chair", "admin")
 
@@ -40,3 +41,22 @@ def setup_hooks():
         if hasattr(module, "SETUP"):
             hooks.append(module.SETUP)
     return hooks
+
+
+def build_world(make):
+    """Users of every role, two departments and the records each feature's routes act on."""
+    home = make.department("Contact Management")
+    away = make.department("Public Protection")
+    users = {
+        "viewer": make.user("viewer"),
+        "lead": make.user("lead", department=home),
+        "other_lead": make.user("lead", department=away),
+        "chair": make.user("chair"),
+        "admin": make.user("admin"),
+    }
+    data = SimpleNamespace(**users, department=home, other_department=away, spare=make.user("viewer"))
+    data.action = make.action(owner=users["lead"])
+    data.users = users
+    for hook in setup_hooks():
+        hook(data, make)
+    return data

@@ -56,4 +56,5 @@ def sign_in(page, user, password=PASSWORD):
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()

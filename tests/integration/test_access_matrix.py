@@ -1,12 +1,10 @@
 """Every URL rule of the app, for every role and signed out, answers as designed."""
 
-from types import SimpleNamespace
-
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from tests.access import ROLES, all_rules
+from tests.access import ROLES, all_rules, build_world
 from tests.factories import PASSWORD
 from tracker import create_app
 from tracker.audit.models import AuditEvent
@@ -33,24 +31,8 @@ def test_every_route_has_access_rules():
 @pytest.fixture()
 def world(make):
     """Users of every role, two departments and records for the routes to act on."""
-    home = make.department("Contact Management")
-    away = make.department("Public Protection")
-    users = {
-        "viewer": make.user("viewer"),
-        "lead": make.user("lead", department=home),
-        "other_lead": make.user("lead", department=away),
-        "chair": make.user("chair"),
-        "admin": make.user("admin"),
-    }
-    data = SimpleNamespace(**users, department=home, other_department=away, spare=make.user("viewer"))
-    data.action = make.action(owner=users["lead"])
-    data.users = users
     # Features add their own records through tests/access/<feature>.py SETUP hooks.
-    from tests.access import setup_hooks
-
-    for hook in setup_hooks():
-        hook(data, make)
-    return data
+    return build_world(make)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from tracker import create_app
 from tracker.extensions import db
+from tracker.models import include_in_autogenerate
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -45,7 +46,9 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": include_in_autogenerate}
+            )
             differences = compare_metadata(context, db.metadata)
         assert differences == [], f"models and migrations disagree: {differences}"
         assert "action" in inspect(db.engine).get_table_names()

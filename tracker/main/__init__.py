@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from tracker.main import routes  # noqa: E402,F401
+from tracker.main import floor, routes  # noqa: E402,F401

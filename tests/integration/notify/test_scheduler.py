@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -120,22 +121,36 @@ def _start_scheduler(app, instance):
     )
 
 
+def _collect_output(process):
+    lines = []
+    thread = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    thread.start()
+    return lines, thread
+
+
 def test_two_scheduler_processes_send_each_digest_once(app, db, make, tmp_path):
     owners = [make.user("lead") for _ in range(3)]
     for owner in owners:
         make.action(owner=owner, due=date.today() - timedelta(days=5))
     processes = [_start_scheduler(app, tmp_path / "one"), _start_scheduler(app, tmp_path / "two")]
+    readers = [_collect_output(process) for process in processes]
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         finished = set()
-        while time.monotonic() < deadline and len(finished) < 3:
+        started = False
+        while time.monotonic() < deadline and (len(finished) < 3 or not started):
             time.sleep(0.5)
             db.session.rollback()
             finished = {r.name for r in db.session.scalars(select(JobRun)) if r.last_finished_at is not None}
+            # Stop only once both processes are running, so each is tested, not killed while starting.
+            started = all(any("starting" in line for line in lines) for lines, _ in readers)
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
-        outputs = [process.communicate(timeout=30)[0] for process in processes]
+        for process, (_, thread) in zip(processes, readers, strict=True):
+            process.wait(timeout=30)
+            thread.join(timeout=10)
+        outputs = ["".join(lines) for lines, _ in readers]
 
     assert finished == {"notify.weekly_reminders", "notify.red_alerts", "notify.outbox"}, outputs
     assert all(process.returncode == 0 for process in processes), outputs

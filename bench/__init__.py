@@ -1,0 +1,1 @@
+"""Benchmark harness and load run for the tracker (`make bench`, `make load`)."""
