@@ -5,11 +5,14 @@ password-protected or old-format workbook, an empty sheet, a file that is too la
 """
 
 import csv
+import hashlib
 import io
+import threading
 import zipfile
 from dataclasses import dataclass, field
 
 import filetype
+from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
 
 from tracker.exchange.columns import heading_score
@@ -112,17 +115,46 @@ def _check_workbook_archive(data, max_bytes):
 
 
 def read_sheets(data, kind, filename="plan.csv"):
-    """Every visible sheet of the file, as Sheet objects in workbook order."""
+    """Every visible sheet of the file, as Sheet objects in workbook order.
+
+    The upload, the dry run and the confirmation each read the same file; parsing a large workbook
+    is the slowest step of an import, so the last few parsed files are kept by their digest.
+    """
+    key = (hashlib.sha256(data).hexdigest(), kind, filename)
+    with _PARSED_LOCK:
+        if key in _PARSED:
+            return _PARSED[key]
+    sheets = _parse(data, kind, filename)
+    with _PARSED_LOCK:
+        while len(_PARSED) >= PARSED_KEPT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = sheets
+    return sheets
+
+
+PARSED_KEPT = 2
+_PARSED = {}
+_PARSED_LOCK = threading.Lock()
+
+
+def _parse(data, kind, filename):
     if kind == "csv":
         return [_read_csv(data, filename)]
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        # Read-only mode streams the cells and is the faster way through a large workbook.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            return [
+                _read_worksheet(ws, _hidden_columns(data, ws))
+                for ws in workbook.worksheets
+                if ws.sheet_state == "visible"
+            ]
+        finally:
+            workbook.close()
+    except ImportRefused:
+        raise
     except Exception:  # openpyxl raises many types for damaged files; all mean the same to the admin
         raise ImportRefused("The workbook could not be opened. It may be damaged: save it again in Excel") from None
-    try:
-        return [_read_worksheet(ws) for ws in workbook.worksheets if ws.sheet_state == "visible"]
-    finally:
-        workbook.close()
 
 
 def _decode(data):
@@ -148,34 +180,42 @@ def _read_csv(data, filename):
     return Sheet(name=filename, rows=rows)
 
 
-def _hidden_columns(worksheet):
+def _hidden_columns(data, worksheet):
+    """Indexes of the columns hidden on a sheet, from the <cols> element before its cells.
+
+    Read-only mode does not load column widths and visibility, so they are read here; parsing
+    stops where the cells begin.
+    """
     hidden = set()
-    for dimension in worksheet.column_dimensions.values():
-        if dimension.hidden and dimension.min:
-            hidden.update(range(dimension.min - 1, (dimension.max or dimension.min)))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(worksheet._worksheet_path) as source:
+        for _, element in iterparse(source, events=("start",)):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "sheetData":
+                break
+            if tag == "col" and element.get("hidden") in ("1", "true"):
+                hidden.update(range(int(element.get("min")) - 1, int(element.get("max", element.get("min")))))
     return hidden
 
 
-def _read_worksheet(worksheet):
-    sheet = Sheet(name=worksheet.title, rows=[], hidden_columns=_hidden_columns(worksheet))
-    for cells in worksheet.iter_rows():
+def _read_worksheet(worksheet, hidden_columns):
+    sheet = Sheet(name=worksheet.title, rows=[], hidden_columns=hidden_columns)
+    for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
         values = []
-        for cell in cells:
-            value = cell.value
-            values.append(value)
-            fill = cell.fill
-            if (
-                fill is not None
-                and fill.fill_type == "solid"
-                and fill.fgColor is not None
-                and fill.fgColor.type == "rgb"
-            ):
-                sheet.fills[(cell.row, cell.column - 1)] = str(fill.fgColor.rgb)[-6:].upper()
-            if isinstance(value, int | float) and "%" in (cell.number_format or ""):
-                sheet.percent_cells.add((cell.row, cell.column - 1))
-        if cells:
-            sheet.rows.append((cells[0].row, values))
+        for index, cell in enumerate(cells):
+            values.append(cell.value)
+            # Empty padding cells have no style; a styled cell may carry a RAG colour or a % format.
+            if getattr(cell, "has_style", False):
+                _note_style(sheet, number, index, cell, cell.value)
+        sheet.rows.append((number, values))
     return sheet
+
+
+def _note_style(sheet, number, index, cell, value):
+    fill = cell.fill
+    if fill is not None and fill.fill_type == "solid" and fill.fgColor is not None and fill.fgColor.type == "rgb":
+        sheet.fills[(number, index)] = str(fill.fgColor.rgb)[-6:].upper()
+    if isinstance(value, int | float) and "%" in (cell.number_format or ""):
+        sheet.percent_cells.add((number, index))
 
 
 def _blank(values):
