@@ -107,6 +107,8 @@ def test_confirming_writes_the_rows_with_dated_history(db, people, existing):
     assert {letter.reference, training.reference} == {"VV-011", "VV-012"}
     mapped = actions["Map every contact touchpoint"]
     assert mapped.current_due_date == date(2026, 9, 30) and mapped.original_due_date == date(2026, 9, 30)
+    assert [p.number for p in mapped.priorities] == [2], "links the sheet leaves out stay as they were"
+    assert [r.number for r in mapped.rights] == [3, 6]
     history = db.session.scalars(
         select(ActionUpdate)
         .where(ActionUpdate.action_id == mapped.id, ActionUpdate.kind == "update")

@@ -95,7 +95,8 @@ def display(value):
     if value is None or value == "" or value == []:
         return "blank"
     if isinstance(value, list):
-        return ", ".join(display(item) for item in value)
+        ordered = sorted(value, key=lambda item: (getattr(item, "number", 0) or 0, getattr(item, "name", "")))
+        return ", ".join(display(item) for item in ordered)
     if hasattr(value, "isoformat"):
         return long_date(value)
     if hasattr(value, "number"):
@@ -140,7 +141,7 @@ def plan_import(table, columns, lookups, today, history=None, history_rejects=()
     counter = ReferenceCounter(list(lookups.references) + list(references))
     targets = [_match(parsed, lookups, references) for parsed in parsed_rows]
     matched = [action_id for action_id, _ in targets if action_id is not None]
-    actions = lookups.load_actions(matched)
+    actions, links = lookups.load_actions(matched)
     known = _known_entries(matched)
     plans = []
     for parsed, (action_id, problem) in zip(parsed_rows, targets, strict=True):
@@ -152,7 +153,7 @@ def plan_import(table, columns, lookups, today, history=None, history_rejects=()
             plans.append(_plan_new(parsed, entries, counter, today))
         else:
             fresh = _fresh_entries(entries, known.get(action.id, set()))
-            plans.append(_plan_existing(parsed, action, fresh))
+            plans.append(_plan_existing(parsed, action, fresh, links[action.id]))
     _reject_shared_targets(plans)
     plans += [_orphan_history(reference, entries) for reference, entries in history.items()]
     plans += [
@@ -289,12 +290,20 @@ def _entries_change(entries):
     return [f"{len(entries)} dated update{'s' if len(entries) != 1 else ''} from the commentary"]
 
 
-def _merged(parsed: ParsedRow, action):
+LINK_FIELDS = ("rights", "priorities", "touchpoints")
+
+
+def _before(action, links):
+    """The action's details as the tracker holds them, its links as plain items."""
+    return {key: links[key] if key in LINK_FIELDS else getattr(action, key) for key, _ in DETAIL_FIELDS}
+
+
+def _merged(parsed: ParsedRow, action, before):
     """The action's details after the row: empty cells keep what the tracker holds."""
     values = parsed.values
     owner = values.get("owner", action.owner)
     department = values.get("department") or (action.department if owner.id == action.owner_id else owner.department)
-    merged = {key: values.get(key, getattr(action, key)) for key, _ in DETAIL_FIELDS}
+    merged = {key: values.get(key, before[key]) for key, _ in DETAIL_FIELDS}
     merged.update(owner=owner, department=department)
     if "original_due_date" in values and "current_due_date" not in values and not action.is_extended:
         merged["current_due_date"] = values["original_due_date"]
@@ -339,16 +348,16 @@ def _state_problem(action, state):
     return None
 
 
-def _plan_existing(parsed, action, entries):
+def _plan_existing(parsed, action, entries, links):
     plan = RowPlan(row=parsed.row, outcome=UPDATE, reference=action.reference, title=action.title, action=action)
     plan.notes = parsed.notes
     if parsed.errors:
         return _reject_matched(parsed, action)
-    merged = _merged(parsed, action)
+    before = _before(action, links)
+    merged = _merged(parsed, action, before)
     for key, label in DETAIL_FIELDS:
-        before = getattr(action, key)
-        if not _same(key, before, merged[key]):
-            plan.changes.append(f"{label}: {display(before)} to {display(merged[key])}")
+        if not _same(key, before[key], merged[key]):
+            plan.changes.append(f"{label}: {display(before[key])} to {display(merged[key])}")
     details_changed = bool(plan.changes)
     plan.state = _state_after(parsed, action)
     for key, label in STATE_FIELDS:
@@ -371,6 +380,8 @@ def _plan_existing(parsed, action, entries):
     if problem:
         return _reject(parsed, [problem])
     if details_changed:
+        # The service needs the links themselves: those the row leaves alone are loaded now.
+        merged.update({key: parsed.values.get(key) or list(getattr(action, key)) for key in LINK_FIELDS})
         plan.data = ActionData(**merged)
     return plan
 

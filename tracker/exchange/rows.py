@@ -4,17 +4,23 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload
 
 from tracker.auth.models import Department, User
 from tracker.common.dates import long_date
 from tracker.exchange import cells
 from tracker.extensions import db
-from tracker.plan.models import Action
+from tracker.plan.models import Action, action_priorities, action_rights, action_touchpoints
 from tracker.reference.models import CodeRight, Priority, Touchpoint
 
+LINK_TABLES = (
+    ("rights", action_rights, CodeRight, "number"),
+    ("priorities", action_priorities, Priority, "number"),
+    ("touchpoints", action_touchpoints, Touchpoint, "name"),
+)
 MAX_REFERENCE = 20
 MAX_TITLE = 250
 
@@ -81,17 +87,30 @@ class Lookups:
             self.titles[normalise_name(title)].append((action_id, reference))
 
     def load_actions(self, ids):
-        """{id: Action} with links loaded, for the actions some rows match."""
-        found = {}
+        """({id: Action}, {id: {link field: [items]}}) for the actions some rows match.
+
+        Links are read as plain (id, number or name) rows: loading them as ORM collections for
+        thousands of actions costs more than the rest of the dry run.
+        """
         ids = sorted(set(ids))
+        actions, links = {}, defaultdict(lambda: {"rights": [], "priorities": [], "touchpoints": []})
         for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
             query = (
                 select(Action)
-                .where(Action.id.in_(ids[start : start + 500]))
-                .options(selectinload(Action.rights), selectinload(Action.priorities), selectinload(Action.touchpoints))
+                .where(Action.id.in_(chunk))
+                .options(lazyload(Action.rights), lazyload(Action.priorities), lazyload(Action.touchpoints))
             )
-            found.update({action.id: action for action in db.session.scalars(query).unique()})
-        return found
+            actions.update({action.id: action for action in db.session.scalars(query).unique()})
+            for key, table, model, column in LINK_TABLES:
+                rows = db.session.execute(
+                    select(table.c.action_id, model.id, getattr(model, column))
+                    .join(model)
+                    .where(table.c.action_id.in_(chunk))
+                )
+                for action_id, item_id, label in rows:
+                    links[action_id][key].append(SimpleNamespace(id=item_id, **{column: label}))
+        return actions, links
 
     def user(self, value):
         """The user a cell names by e-mail address or full name; CellError when none or several."""
