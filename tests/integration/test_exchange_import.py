@@ -198,3 +198,20 @@ def test_imported_actions_leave_the_same_record_as_the_plan_service(db, people):
         by_service.department_id,
         by_service.created_by_id,
     )
+
+
+def test_row_numbers_match_the_sheet_when_it_starts_lower_down(db, people):
+    from openpyxl import Workbook
+
+    from tests.workbooks import workbook_bytes
+
+    book = Workbook()
+    sheet = book.active
+    for column, heading in enumerate(["Action", "Owner", "Due date"], start=2):
+        sheet.cell(row=3, column=column, value=heading)
+    for column, value in enumerate(["Pilot text updates", people["owner"].email, "TBC"], start=2):
+        sheet.cell(row=5, column=column, value=value)
+    batch = services.start_import("plan.xlsx", workbook_bytes(book), people["admin"])
+    assert batch.mapping["header_row"] == 3
+    [row] = services.dry_run(batch, TODAY)["rows"]
+    assert row["row"] == 5 and row["outcome"] == "reject"
