@@ -1,6 +1,7 @@
 """Importing a plan in a real browser: the columns page, the progress while it works, the dry run."""
 
 import re
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
@@ -46,3 +47,33 @@ def test_admin_checks_columns_sees_progress_and_imports(page, make, tmp_path):
     assert _axe_violations(page) == []
     page.get_by_role("button", name="Import 4 actions").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Import complete: 4 actions created")
+
+
+def test_lead_makes_a_calendar_link_and_an_api_token(page, make):
+    lead = make.user("lead", name="Jordan Blake")
+    sign_in(page, lead)
+    page.goto("/account")
+    page.get_by_role("link", name="Add due dates to your calendar").click()
+    assert page.title() == "Due dates in your calendar - Victims Code Action Tracker"
+    page.get_by_role("button", name="Make a calendar link").click()
+    link = page.get_by_label("Calendar link").input_value()
+    assert "/calendar/" in link and link.endswith(".ics")
+    assert _axe_violations(page) == []
+    response = page.request.get(urlsplit(link).path)
+    assert response.ok and "BEGIN:VCALENDAR" in response.text()
+
+    page.goto("/account/api-tokens")
+    page.get_by_role("link", name="Create a token").click()
+    page.get_by_label("Name of the token").fill("Power BI plan dashboard")
+    page.get_by_label("90 days").check()
+    page.get_by_role("button", name="Create token").click()
+    secret = page.locator("#token-secret").input_value()
+    assert secret.startswith("vct_")
+    assert _axe_violations(page) == []
+    answer = page.request.get("/api/v1/rights", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status == 200 and len(answer.json()["data"]) == 12
+    page.get_by_role("link", name="I have copied the token").click()
+    page.get_by_role("button", name="Revoke Power BI plan dashboard").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("no longer works")
+    assert page.request.get("/api/v1/rights", headers={"Authorization": f"Bearer {secret}"}).status == 401
+    assert _axe_violations(page) == []
