@@ -90,17 +90,21 @@ def register_templates(app):
 def register_blueprints(app):
     """One blueprint per feature."""
     from tracker.admin import bp as admin_bp
+    from tracker.audit import bp as audit_bp
     from tracker.auth import bp as auth_bp
     from tracker.compliance import bp as compliance_bp
     from tracker.exchange import api_bp, calendar_bp
     from tracker.exchange import bp as exchange_bp
     from tracker.main import bp as main_bp
     from tracker.notify import bp as notify_bp
+    from tracker.plan import bp as plan_bp
     from tracker.reference import bp as reference_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(plan_bp, url_prefix="/actions")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(notify_bp, url_prefix="/admin/mail")
     app.register_blueprint(compliance_bp)
     app.register_blueprint(reference_bp)

@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select
 from tracker.auth.models import Department, Role, User
 from tracker.compliance.demo import load_demo_assessments
 from tracker.demo_content import ACTIONS, FIRST_NAMES, SURNAMES, UPDATE_LINES
+from tracker.demo_requests import draft_requests, write_requests
 from tracker.extensions import db
 from tracker.plan.models import (
     OPEN_STATUSES,
@@ -132,6 +133,9 @@ class _Draft:
     touchpoints: list
     entries: list = field(default_factory=list)
     extension: dict | None = None
+    owner_name: str = ""
+    closure: dict | None = None
+    pending_extension: dict | None = None
 
 
 def load_demo(*, actions=40, seed=2026, today, updates_per_action=None, users=0, leads_per_department=2):
@@ -181,6 +185,7 @@ def _write(drafts, chair_id):
     for table, batch in rows.items():
         if batch:
             db.session.execute(insert(table), batch)
+    write_requests(drafts, ids, chair_id)
 
 
 def _demo_action(number, template, owner, rng, today, links, updates_per_action):
@@ -225,6 +230,7 @@ def _demo_action(number, template, owner, rng, today, links, updates_per_action)
         touchpoints=[links.touchpoints[n] for n in touchpoint_names if n in links.touchpoints],
     )
     _demo_timeline(draft, owner, rng, today, updates_per_action)
+    draft_requests(draft, number, owner, today)
     return draft
 
 

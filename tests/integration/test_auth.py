@@ -75,7 +75,7 @@ def test_no_open_redirect_after_sign_in(client, make):
     user = make.user("lead")
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = client.post(f"/sign-in?next={target}", data={"email": user.email, "password": PASSWORD})
-        assert response.location == "/"
+        assert response.location == "/actions/mine"
         client.post("/sign-out")
     response = client.post("/sign-in?next=/account", data={"email": user.email, "password": PASSWORD})
     assert response.location == "/account"

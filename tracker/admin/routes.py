@@ -9,10 +9,10 @@ from tracker.admin import bp, services
 from tracker.admin.forms import DepartmentForm, NewUserForm, UserForm
 from tracker.auth.models import Department, User
 from tracker.common.permissions import require
-from tracker.common.templating import add_navigation
+from tracker.common.templating import ADMINISTRATION, add_navigation
 from tracker.extensions import db
 
-add_navigation("Users", "admin.users", lambda user: user.can_manage_users)
+add_navigation("Users", "admin.users", lambda user: user.can_manage_users, order=ADMINISTRATION)
 
 
 def _int_or_none(value):

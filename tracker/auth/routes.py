@@ -43,6 +43,11 @@ def safe_next(target):
     return target
 
 
+def landing_url(user):
+    """Where a person starts after signing in: a lead at their own actions, everyone else at the dashboard."""
+    return url_for("plan.my_actions") if user.is_lead else url_for("main.dashboard")
+
+
 def start_session(user):
     """Sign the user in with a fresh session."""
     session.clear()
@@ -58,7 +63,7 @@ def start_session(user):
 def sign_in():
     """Sign in with email address and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(landing_url(current_user))
     form = SignInForm()
     status = 200
     if form.validate_on_submit():
@@ -71,7 +76,7 @@ def sign_in():
         db.session.commit()
         if user is not None:
             start_session(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+            return redirect(safe_next(request.args.get("next")) or landing_url(user))
         form.email.errors = ["Enter a correct email address and password"]
         form.password.errors = [""]
         status = 200

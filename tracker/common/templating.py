@@ -11,31 +11,41 @@ def navigation_items():
     if not current_user.is_authenticated:
         return []
     items = [("Dashboard", "main.dashboard")]
-    for label, endpoint, predicate in NAVIGATION:
+    for label, endpoint, predicate, _ in sorted(NAVIGATION, key=lambda item: item[3]):
         if predicate(current_user):
             items.append((label, endpoint))
     path = request.path
-    result = []
-    for label, endpoint in items:
-        href = url_for(endpoint)
-        active = path == href or (href != "/" and path.startswith(href))
-        result.append({"href": href, "text": label, "active": active})
-    return result
+    links = [(label, url_for(endpoint)) for label, endpoint in items]
+    # The longest matching link is the current one: /actions/mine is "My actions", not "Actions".
+    matches = [href for _, href in links if path == href or (href != "/" and path.startswith(href))]
+    current = max(matches, key=len, default=None)
+    return [{"href": href, "text": label, "active": href == current, "current": path == href} for label, href in links]
 
 
-# Features append (label, endpoint, predicate) as their blueprints are registered.
+# Features append (label, endpoint, predicate, order) as their blueprints are imported or registered.
 NAVIGATION: list = []
+PLAN_FIRST, FEATURES, ADMINISTRATION = 10, 50, 90
 
 
-def add_navigation(label, endpoint, predicate=lambda user: True):
-    """Add a link to the service navigation, shown to users for whom predicate is true."""
+def add_navigation(label, endpoint, predicate=lambda user: True, order=FEATURES):
+    """Add a link to the service navigation, shown to users for whom predicate is true.
+
+    Links sort by order (the plan's first, administration last), then by when they were added,
+    so the menu reads the same whatever order the modules happen to be imported in.
+    """
     if all(existing[1] != endpoint for existing in NAVIGATION):
-        NAVIGATION.append((label, endpoint, predicate))
+        NAVIGATION.append((label, endpoint, predicate, order))
 
 
 def pluralise(count, singular, plural=None):
     """'1 action', '3 actions'."""
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def sentence(text):
+    """The text with its first letter a capital, the rest left alone (month names stay capitalised)."""
+    text = str(text or "")
+    return text[:1].upper() + text[1:]
 
 
 def register_template_helpers(app):
@@ -44,6 +54,7 @@ def register_template_helpers(app):
     app.jinja_env.filters["short_date"] = dates.short_date
     app.jinja_env.filters["date_time"] = dates.date_time
     app.jinja_env.filters["pluralise"] = pluralise
+    app.jinja_env.filters["sentence"] = sentence
     app.jinja_env.globals["navigation_items"] = navigation_items
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
     app.jinja_env.trim_blocks = True

@@ -4,6 +4,7 @@ from flask import jsonify, render_template
 from flask_login import login_required
 from sqlalchemy import text
 
+from tracker.common.dates import local_today
 from tracker.extensions import db
 from tracker.main import bp
 
@@ -11,8 +12,14 @@ from tracker.main import bp
 @bp.route("/")
 @login_required
 def dashboard():
-    """Show where the plan stands."""
-    return render_template("main/dashboard.html")
+    """Show where the plan stands: BRAG counts, breakdowns, what is late and what waits for a decision."""
+    from tracker.plan.dashboard import dashboard as plan_dashboard
+    from tracker.plan.pages import rags_of
+
+    today = local_today()
+    figures = plan_dashboard(today)
+    listed = [*figures["overdue"], *figures["due_soon"]]
+    return render_template("main/dashboard.html", today=today, rags=rags_of(listed, today), **figures)
 
 
 @bp.route("/healthz")

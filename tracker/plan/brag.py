@@ -60,6 +60,11 @@ def _days(count):
     return f"{count} day{'s' if count != 1 else ''}"
 
 
+def _due_in(days_left, due):
+    when = "due today" if days_left == 0 else f"due in {_days(days_left)}"
+    return f"{when} ({long_date(due)})"
+
+
 def last_activity_date(action):
     """The date of the latest update, or the start date when there has been none."""
     moment = action.last_update_at
@@ -84,11 +89,11 @@ def rule_rag(action, today: date, thresholds: Thresholds = Thresholds()) -> RagR
     if days_left < 0:
         red.append(f"{_days(-days_left)} past due date of {long_date(due)}")
     elif days_left <= thresholds.red_due_days and progress < thresholds.red_progress_below:
-        red.append(f"due in {_days(days_left)} ({long_date(due)}) with progress at {progress}%")
+        red.append(f"{_due_in(days_left, due)} with progress at {progress}%")
     if action.status == Status.BLOCKED:
         red.append("blocked")
     if 0 <= days_left <= thresholds.amber_due_days and progress < thresholds.amber_progress_below and not red:
-        amber.append(f"due in {_days(days_left)} ({long_date(due)}) with progress at {progress}%")
+        amber.append(f"{_due_in(days_left, due)} with progress at {progress}%")
     idle = (today - last_activity_date(action)).days
     if idle >= thresholds.stale_days:
         amber.append(f"no update for {_days(idle)}")

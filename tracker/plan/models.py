@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     event,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, object_session, relationship
 
 from tracker.common.types import UTCDateTime, utcnow
 from tracker.extensions import db
@@ -99,6 +99,7 @@ class EntryKind(enum.StrEnum):
     CLOSURE_REFUSED = "closure_refused"
     CANCELLED = "cancelled"
     REOPENED = "reopened"
+    EVIDENCE_ADDED = "evidence_added"
 
 
 class RequestState(enum.StrEnum):
@@ -211,6 +212,10 @@ class Action(db.Model):
             return True
         return user.is_lead and user.department_id == self.department_id
 
+    def can_add_evidence(self, user):
+        """Whoever may update the action, and the chair and admin, attach evidence to it."""
+        return self.can_update(user) or self.can_edit(user)
+
     def can_decide(self, user):
         """The chair (and admin) decide extensions and closures."""
         return user.is_authenticated and user.can_manage_plan
@@ -252,12 +257,16 @@ class ActionUpdate(db.Model):
 
     action = relationship("Action", back_populates="entries", lazy="joined")
     author = relationship("User", lazy="joined")
-    evidence = relationship("Evidence", back_populates="update", lazy="selectin")
+    evidence = relationship("Evidence", back_populates="update", lazy="selectin", order_by="Evidence.id")
+    extension_request = relationship("ExtensionRequest", lazy="select")
+    closure_request = relationship("ClosureRequest", lazy="select")
 
 
 @event.listens_for(ActionUpdate, "before_update")
 def _updates_are_immutable(mapper, connection, target):
-    raise ValueError("Timeline entries are never changed once written")
+    # Attaching evidence touches the entry's collection only; its own columns must never change.
+    if object_session(target).is_modified(target, include_collections=False):
+        raise ValueError("Timeline entries are never changed once written")
 
 
 class ExtensionRequest(db.Model):

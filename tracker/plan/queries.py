@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import defaultload, raiseload, selectinload
 
+from tracker.auth.models import User
 from tracker.common.quarters import quarter_of
 from tracker.plan.brag import current_thresholds, rule_rag_sql
-from tracker.plan.models import OPEN_STATUSES, Action, action_priorities, action_rights
+from tracker.plan.models import OPEN_STATUSES, Action, Rag, action_priorities, action_rights
 
 DUE_WINDOWS = {
     "overdue": "Overdue",
@@ -22,7 +23,20 @@ SORTS = {
     "reference": ("Reference", lambda: (Action.reference.asc(),)),
     "updated": ("Last updated (newest first)", lambda: (Action.last_update_at.desc().nulls_last(), Action.id.desc())),
     "progress": ("Progress (lowest first)", lambda: (Action.progress.asc(), Action.id.asc())),
+    # Ordered by the rule BRAG in filtered_actions, which knows the day and the thresholds.
+    "rag": ("Most at risk first", lambda: (Action.current_due_date.asc(), Action.id.asc())),
 }
+RISK_ORDER = {Rag.RED.value: 0, Rag.AMBER.value: 1, Rag.GREEN.value: 2, Rag.BLUE.value: 3}
+LINKS = (Action.rights, Action.priorities, Action.touchpoints)
+
+
+def without_links(*path):
+    """Loader options that leave rights, priorities and touchpoints unloaded, for pages that do not show them.
+
+    Loading them anyway would cost a query per list; raising instead makes a template that
+    starts using them fail loudly rather than quietly run a query per row.
+    """
+    return [defaultload(*path).raiseload(link) if path else raiseload(link) for link in LINKS]
 
 
 @dataclass
@@ -101,7 +115,15 @@ def filtered_actions(filters: ActionFilters, today, thresholds=None):
     )
     if filters.q:
         like = f"%{filters.q.lower()}%"
-        query = query.where(or_(Action.reference.ilike(like), Action.title.ilike(like), Action.description.ilike(like)))
+        owners = select(User.id).where(User.name.ilike(like))
+        query = query.where(
+            or_(
+                Action.reference.ilike(like),
+                Action.title.ilike(like),
+                Action.description.ilike(like),
+                Action.owner_id.in_(owners),
+            )
+        )
     if filters.status:
         query = query.where(Action.status.in_(filters.status))
     if filters.open_only:
@@ -123,4 +145,7 @@ def filtered_actions(filters: ActionFilters, today, thresholds=None):
             )
         )
     query = _due_window(query, filters.due, today)
+    if filters.sort == "rag":
+        risk = case(RISK_ORDER, value=rule_rag_sql(Action, today, thresholds), else_=len(RISK_ORDER))
+        query = query.order_by(risk)
     return query.order_by(*SORTS[filters.sort][1]())

@@ -6,23 +6,45 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from tracker.audit.services import record
-from tracker.common.dates import local_today
-from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.plan import signals
+
+# Requests and decisions live in decisions.py; they are importable from here as well.
+from tracker.plan.decisions import (  # noqa: F401
+    decide_closure,
+    decide_extension,
+    pending_closure,
+    pending_extension,
+    request_closure,
+    request_extension,
+    withdraw_pending,
+)
+from tracker.plan.errors import PlanError, StaleEdit
+from tracker.plan.evidence import attach, check_link
 from tracker.plan.models import (
     UPDATE_STATUSES,
     Action,
-    ActionUpdate,
-    ClosureRequest,
     EntryKind,
-    ExtensionRequest,
     Rag,
-    RequestState,
     Status,
 )
+from tracker.plan.timeline import add_entry
 
 REFERENCE_PREFIX = "VV-"
+FIELD_NAMES = {
+    "title": "title",
+    "description": "description",
+    "source": "source",
+    "owner": "owner",
+    "department": "department",
+    "start_date": "start date",
+    "original_due_date": "original due date",
+    "current_due_date": "current due date",
+    "success_measure": "success measure",
+    "rights": "Code rights",
+    "priorities": "priorities",
+    "touchpoints": "touchpoints",
+}
 EDITABLE_FIELDS = (
     "title",
     "description",
@@ -37,19 +59,6 @@ EDITABLE_FIELDS = (
     "priorities",
     "touchpoints",
 )
-
-
-class PlanError(Exception):
-    """A request that breaks a rule of the plan; `field` names the form field to blame."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class StaleEdit(PlanError):
-    """Someone else saved the record since this form was opened."""
 
 
 @dataclass
@@ -77,8 +86,13 @@ def next_reference():
     return f"{REFERENCE_PREFIX}{max(numbers, default=0) + 1:03d}"
 
 
-def _snapshot(action):
+def snapshot(action):
+    """The editable fields of an action (or of ActionData) as plain values, to compare and audit."""
     values = {name: getattr(action, name) for name in EDITABLE_FIELDS}
+    if values["department"] is None and values["owner"] is not None:
+        values["department"] = values["owner"].department
+    if values["current_due_date"] is None:
+        values["current_due_date"] = values["original_due_date"]
     for name in ("owner", "department"):
         values[name] = getattr(values[name], "name", None)
     for name in ("rights", "priorities", "touchpoints"):
@@ -86,22 +100,31 @@ def _snapshot(action):
     return values
 
 
-def _entry(action, actor, kind, narrative="", **fields):
-    entry = ActionUpdate(
-        action=action, author=actor, kind=kind.value, narrative=narrative, created_at=utcnow(), **fields
-    )
-    db.session.add(entry)
-    return entry
-
-
-def _check_dates(start, due):
+def _check_dates(start, due, field="original_due_date"):
     if start and due and due < start:
-        raise PlanError("Due date must be the same as or after the start date", "original_due_date")
+        raise PlanError("Due date must be the same as or after the start date", field)
+
+
+def _check_data(data: ActionData):
+    if not (data.title or "").strip():
+        raise PlanError("Enter a title for the action", "title")
+    if data.owner is None or not data.owner.active:
+        raise PlanError("Choose an owner from the list of people who can sign in", "owner")
+    if (data.department or data.owner.department) is None:
+        raise PlanError("The owner has no department. Choose the department that owns this action", "department")
+    if data.start_date is None:
+        raise PlanError("Enter the start date", "start_date")
+    if data.original_due_date is None:
+        raise PlanError("Enter the due date", "original_due_date")
+    _check_dates(data.start_date, data.original_due_date)
+    _check_dates(data.start_date, data.current_due_date, "current_due_date")
 
 
 def create_action(data: ActionData, actor, reference=None):
     """Add an action to the plan and tell its owner."""
-    _check_dates(data.start_date, data.original_due_date)
+    if not actor.can_manage_plan:
+        raise PermissionError("Only the chair or an administrator can add actions")
+    _check_data(data)
     action = Action(
         reference=reference or next_reference(),
         title=data.title.strip(),
@@ -120,17 +143,16 @@ def create_action(data: ActionData, actor, reference=None):
         touchpoints=list(data.touchpoints or []),
         created_by=actor,
     )
-    if action.department is None:
-        raise PlanError("The owner has no department. Choose the department that owns this action", "department")
     db.session.add(action)
     db.session.flush()
-    _entry(action, actor, EntryKind.CREATED, f"Action created and assigned to {action.owner.name}")
+    add_entry(action, actor, EntryKind.CREATED, f"Action created and assigned to {action.owner.name}")
     record(
         "action.created",
+        actor=actor,
         obj=action,
         action=action,
         summary=f"Created {action.reference}",
-        changes={k: (None, v) for k, v in _snapshot(action).items()},
+        changes={k: (None, v) for k, v in snapshot(action).items()},
     )
     signals.action_assigned.send(action, actor=actor, previous_owner=None)
     return action
@@ -147,12 +169,13 @@ def check_version(record_, expected_version):
 
 def edit_action(action, data: ActionData, actor, expected_version=None):
     """Change an action's details; reassigning tells the new owner."""
+    if not action.can_edit(actor):
+        raise PermissionError("Only the chair or an administrator can change actions")
     check_version(action, expected_version)
     if not action.is_open:
         raise PlanError("A closed action cannot be changed")
-    _check_dates(data.start_date, data.original_due_date)
-    _check_dates(data.start_date, data.current_due_date)
-    before = _snapshot(action)
+    _check_data(data)
+    before = snapshot(action)
     previous_owner = action.owner
     for name in EDITABLE_FIELDS:
         value = getattr(data, name)
@@ -165,32 +188,39 @@ def edit_action(action, data: ActionData, actor, expected_version=None):
         elif isinstance(value, str):
             value = value.strip()
         setattr(action, name, value)
-    after = _snapshot(action)
+    after = snapshot(action)
     changes = {k: (before[k], after[k]) for k in after if before[k] != after[k]}
     if not changes:
         return {}
     db.session.flush()
-    record("action.updated", obj=action, action=action, summary=f"Changed {action.reference}", changes=changes)
+    record(
+        "action.updated", actor=actor, obj=action, action=action, summary=f"Changed {action.reference}", changes=changes
+    )
     if previous_owner.id != action.owner.id:
-        _entry(action, actor, EntryKind.ASSIGNED, f"Reassigned from {previous_owner.name} to {action.owner.name}")
+        add_entry(action, actor, EntryKind.ASSIGNED, f"Reassigned from {previous_owner.name} to {action.owner.name}")
         signals.action_assigned.send(action, actor=actor, previous_owner=previous_owner)
-    else:
-        _entry(action, actor, EntryKind.EDITED, "Changed " + ", ".join(k.replace("_", " ") for k in changes))
+    edited = [name for name in changes if name not in ("owner", "department")]
+    if edited:
+        add_entry(action, actor, EntryKind.EDITED, "Changed " + ", ".join(FIELD_NAMES[k] for k in edited))
     return changes
 
 
 def cancel_action(action, reason, actor):
     """Cancel an open action; a reason is required."""
+    if not action.can_edit(actor):
+        raise PermissionError("Only the chair or an administrator can cancel actions")
     if not (reason or "").strip():
         raise PlanError("Enter why the action is being cancelled", "reason")
     if not action.is_open:
         raise PlanError("Only an open action can be cancelled")
     old = action.status
+    withdraw_pending(action, "The action was cancelled")
     action.status = Status.CANCELLED.value
     action.cancel_reason = reason.strip()
-    _entry(action, actor, EntryKind.CANCELLED, reason.strip(), status=action.status)
+    add_entry(action, actor, EntryKind.CANCELLED, reason.strip(), status=action.status)
     record(
         "action.cancelled",
+        actor=actor,
         obj=action,
         action=action,
         summary=f"Cancelled {action.reference}",
@@ -200,12 +230,16 @@ def cancel_action(action, reason, actor):
     return action
 
 
-def post_update(action, actor, *, narrative, status, progress, declared_rag):
-    """Add a progress update from the owner or their department; updates are never changed."""
+def post_update(action, actor, *, narrative, status, progress, declared_rag, upload=None, link="", link_description=""):
+    """Add a progress update (with a checked file or a link as evidence); updates are never changed."""
     if not action.can_update(actor):
         raise PermissionError("Only the owner or a lead of the owning department can post updates")
     if not action.is_open or action.status == Status.AWAITING_SIGNOFF:
         raise PlanError("Updates cannot be posted while the action is closed or awaiting sign-off")
+    if not (narrative or "").strip():
+        raise PlanError("Enter what has happened since the last update", "narrative")
+    if (link or "").strip():
+        check_link(link)
     if status not in UPDATE_STATUSES:
         raise PlanError("Choose a status", "status")
     if not 0 <= int(progress) <= 100:
@@ -213,7 +247,7 @@ def post_update(action, actor, *, narrative, status, progress, declared_rag):
     if declared_rag not in (Rag.RED, Rag.AMBER, Rag.GREEN):
         raise PlanError("Choose Red, Amber or Green", "declared_rag")
     before = {"status": action.status, "progress": action.progress, "declared_rag": action.declared_rag}
-    update = _entry(
+    update = add_entry(
         action,
         actor,
         EntryKind.UPDATE,
@@ -225,8 +259,10 @@ def post_update(action, actor, *, narrative, status, progress, declared_rag):
     action.status, action.progress, action.declared_rag = status, int(progress), declared_rag
     action.last_update_at = update.created_at
     db.session.flush()
+    attach(action, actor, upload=upload, link=link, description=link_description, update=update)
     record(
         "action.update_posted",
+        actor=actor,
         obj=update,
         action=action,
         summary=f"Update on {action.reference}",
@@ -234,142 +270,6 @@ def post_update(action, actor, *, narrative, status, progress, declared_rag):
     )
     signals.update_posted.send(action, actor=actor, update=update)
     return update
-
-
-def pending_extension(action):
-    """The extension request awaiting a decision, if any."""
-    return db.session.scalar(
-        select(ExtensionRequest).where(
-            ExtensionRequest.action_id == action.id, ExtensionRequest.state == RequestState.PENDING.value
-        )
-    )
-
-
-def pending_closure(action):
-    """The closure request awaiting sign-off, if any."""
-    return db.session.scalar(
-        select(ClosureRequest).where(
-            ClosureRequest.action_id == action.id, ClosureRequest.state == RequestState.PENDING.value
-        )
-    )
-
-
-def request_extension(action, actor, *, new_due_date, reason):
-    """Ask the chair to move the current due date."""
-    if not action.can_update(actor):
-        raise PermissionError("Only the owner or a lead of the owning department can ask for an extension")
-    if not action.is_open:
-        raise PlanError("A closed action cannot be extended")
-    if pending_extension(action):
-        raise PlanError("An extension request is already waiting for a decision")
-    if new_due_date <= action.current_due_date:
-        raise PlanError("The new due date must be after the current due date", "new_due_date")
-    if not (reason or "").strip():
-        raise PlanError("Enter why you need more time", "reason")
-    request = ExtensionRequest(
-        action=action,
-        requested_by=actor,
-        previous_due_date=action.current_due_date,
-        new_due_date=new_due_date,
-        reason=reason.strip(),
-    )
-    db.session.add(request)
-    db.session.flush()
-    _entry(action, actor, EntryKind.EXTENSION_REQUESTED, reason.strip(), extension_request_id=request.id)
-    record(
-        "extension.requested",
-        obj=request,
-        action=action,
-        summary=f"Extension asked for {action.reference}",
-        changes={"new_due_date": (action.current_due_date, new_due_date)},
-    )
-    signals.extension_requested.send(action, actor=actor, request=request)
-    return request
-
-
-def decide_extension(request, actor, *, approve, reason):
-    """Approve (moving the current due date, keeping the original) or refuse an extension."""
-    action = request.action
-    if not action.can_decide(actor):
-        raise PermissionError("Only the chair can decide extensions")
-    if request.state != RequestState.PENDING:
-        raise PlanError("This request has already been decided")
-    if not approve and not (reason or "").strip():
-        raise PlanError("Enter why the extension is refused", "reason")
-    request.state = (RequestState.APPROVED if approve else RequestState.REFUSED).value
-    request.decided_by, request.decided_at, request.decision_reason = actor, utcnow(), (reason or "").strip()
-    old_due = action.current_due_date
-    if approve:
-        action.current_due_date = request.new_due_date
-        action.extension_count = (action.extension_count or 0) + 1
-    kind = EntryKind.EXTENSION_APPROVED if approve else EntryKind.EXTENSION_REFUSED
-    _entry(action, actor, kind, request.decision_reason, extension_request_id=request.id)
-    record(
-        f"extension.{request.state}",
-        obj=request,
-        action=action,
-        summary=f"Extension {request.state} for {action.reference}",
-        changes={"current_due_date": (old_due, action.current_due_date), "state": ("pending", request.state)},
-    )
-    signals.extension_decided.send(action, actor=actor, request=request)
-    return request
-
-
-def request_closure(action, actor, *, summary):
-    """Ask the chair to sign the action off as complete."""
-    if not action.can_update(actor):
-        raise PermissionError("Only the owner or a lead of the owning department can ask for closure")
-    if not action.is_open or pending_closure(action):
-        raise PlanError("This action is not open for a closure request")
-    if not (summary or "").strip():
-        raise PlanError("Summarise what was done and how the success measure was met", "summary")
-    request = ClosureRequest(action=action, requested_by=actor, summary=summary.strip())
-    db.session.add(request)
-    old = action.status
-    action.status = Status.AWAITING_SIGNOFF.value
-    db.session.flush()
-    _entry(
-        action, actor, EntryKind.CLOSURE_REQUESTED, summary.strip(), closure_request_id=request.id, status=action.status
-    )
-    record(
-        "closure.requested",
-        obj=request,
-        action=action,
-        summary=f"Closure asked for {action.reference}",
-        changes={"status": (old, action.status)},
-    )
-    signals.closure_requested.send(action, actor=actor, request=request)
-    return request
-
-
-def decide_closure(request, actor, *, approve, reason, today=None):
-    """Sign the action off (Blue) or refuse, sending it back to in progress."""
-    action = request.action
-    if not action.can_decide(actor):
-        raise PermissionError("Only the chair can sign actions off")
-    if request.state != RequestState.PENDING:
-        raise PlanError("This request has already been decided")
-    if not approve and not (reason or "").strip():
-        raise PlanError("Enter why the action cannot be closed yet", "reason")
-    request.state = (RequestState.APPROVED if approve else RequestState.REFUSED).value
-    request.decided_by, request.decided_at, request.decision_reason = actor, utcnow(), (reason or "").strip()
-    old = action.status
-    if approve:
-        action.status, action.progress = Status.COMPLETE.value, 100
-        action.completed_on = today or local_today()
-    else:
-        action.status = Status.IN_PROGRESS.value
-    kind = EntryKind.CLOSURE_APPROVED if approve else EntryKind.CLOSURE_REFUSED
-    _entry(action, actor, kind, request.decision_reason, closure_request_id=request.id, status=action.status)
-    record(
-        f"closure.{request.state}",
-        obj=request,
-        action=action,
-        summary=f"Closure {request.state} for {action.reference}",
-        changes={"status": (old, action.status)},
-    )
-    signals.closure_decided.send(action, actor=actor, request=request)
-    return request
 
 
 def action_by_reference(reference):

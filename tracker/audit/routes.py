@@ -1,0 +1,90 @@
+"""The administrators' search of the whole audit log."""
+
+from flask import render_template, request
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from sqlalchemy import select
+from wtforms import Form, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from tracker.audit import bp
+from tracker.audit.search import KINDS, AuditFilters, field_label, search_events, shown
+from tracker.common.fields import GovDateField
+from tracker.common.permissions import require
+from tracker.common.templating import ADMINISTRATION, add_navigation
+from tracker.extensions import db
+from tracker.plan.models import Action
+
+add_navigation("Audit log", "audit.audit_log", lambda user: user.can_read_audit, order=ADMINISTRATION + 5)
+PAGE_SIZE = 50
+
+
+class AuditSearchForm(Form):
+    """A search in the URL, so that it can be bookmarked; it changes nothing, so needs no CSRF token."""
+
+    person = StringField(
+        "Person",
+        widget=GovTextInput(),
+        description="Part of their name or email address.",
+        validators=[Optional(), Length(max=120, message="Person must be 120 characters or fewer")],
+    )
+    reference = StringField(
+        "Action reference",
+        widget=GovTextInput(),
+        description="For example, VV-014.",
+        validators=[Optional(), Length(max=20, message="Enter a reference like VV-014")],
+    )
+    kind = SelectField(
+        "What happened", widget=GovSelect(), choices=[("", "Anything")] + list(KINDS.items()), validate_choice=False
+    )
+    date_from = GovDateField("From", description="For example, 1 4 2026")
+    date_to = GovDateField("To", description="For example, 30 6 2026")
+
+    def validate_date_to(self, field):
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError("To must be the same as or after From")
+
+
+@bp.route("")
+@require("can_read_audit")
+def audit_log():
+    """Search every audit event by person, action, kind and date, newest first."""
+    form = AuditSearchForm(request.args)
+    filters = AuditFilters()
+    if form.validate():
+        filters = AuditFilters(
+            person=form.person.data or "",
+            reference=form.reference.data or "",
+            kind=form.kind.data if form.kind.data in KINDS else "",
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+        )
+    page = db.paginate(
+        search_events(filters), page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False
+    )
+    args = {key: request.args.getlist(key) for key in request.args if key != "page"}
+    action_ids = {event.action_id for event in page.items if event.action_id}
+    references = (
+        dict(db.session.execute(select(Action.id, Action.reference).where(Action.id.in_(action_ids))).tuples().all())
+        if action_ids
+        else {}
+    )
+    return render_template(
+        "audit/log.html",
+        form=form,
+        page=page,
+        args=args,
+        references=references,
+        searched=any(any(values) for values in args.values()),
+    )
+
+
+@bp.app_template_filter("field_label")
+def field_label_filter(name):
+    """A recorded field's name as a person reads it."""
+    return field_label(name)
+
+
+@bp.app_template_filter("audit_value")
+def audit_value_filter(value):
+    """A recorded old or new value as a person reads it."""
+    return shown(value)

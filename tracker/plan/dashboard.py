@@ -1,0 +1,204 @@
+"""Where the plan stands: BRAG counts by department, priority and right, and what needs attention.
+
+Every figure is one aggregate query, so the dashboard costs the same number of queries for ten
+actions as for ten thousand.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import raiseload
+
+from tracker.auth.models import Department
+from tracker.common.charts import brag_series, stacked_bar_chart
+from tracker.extensions import db
+from tracker.plan.brag import current_thresholds, rule_rag_sql
+from tracker.plan.models import (
+    OPEN_STATUSES,
+    Action,
+    ActionUpdate,
+    ClosureRequest,
+    EntryKind,
+    ExtensionRequest,
+    RequestState,
+    Status,
+    action_priorities,
+    action_rights,
+)
+from tracker.plan.queries import without_links
+from tracker.reference.models import CodeRight, Priority
+
+BRAG_ORDER = ("red", "amber", "green", "blue")
+LIST_LIMIT = 8
+
+
+@dataclass
+class BragRow:
+    """One line of a BRAG breakdown: a department, priority or right and its counts."""
+
+    key: object
+    label: str
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def open_total(self):
+        return sum(self.counts.get(rag, 0) for rag in ("red", "amber", "green"))
+
+    def count(self, rag):
+        return self.counts.get(rag, 0)
+
+
+def rated_actions(today, thresholds=None):
+    """A subquery of every action that has a BRAG (all but cancelled), with its rule RAG."""
+    thresholds = thresholds or current_thresholds()
+    return (
+        select(
+            Action.id.label("action_id"),
+            Action.department_id.label("department_id"),
+            rule_rag_sql(Action, today, thresholds).label("rag"),
+        )
+        .where(Action.status != Status.CANCELLED.value)
+        .subquery()
+    )
+
+
+def brag_counts(rated):
+    """{rag: count} over every rated action."""
+    rows = db.session.execute(select(rated.c.rag, func.count()).group_by(rated.c.rag))
+    return {rag: count for rag, count in rows if rag}
+
+
+def _grouped(rated, key_column, joined=None):
+    query = select(key_column, rated.c.rag, func.count())
+    if joined is not None:
+        query = query.select_from(joined).join(rated, rated.c.action_id == joined.c.action_id)
+    counts = defaultdict(dict)
+    for key, rag, count in db.session.execute(query.group_by(key_column, rated.c.rag)):
+        counts[key][rag] = count
+    return counts
+
+
+def by_department(rated):
+    """BRAG counts per department that has any action."""
+    counts = _grouped(rated, rated.c.department_id)
+    departments = db.session.scalars(
+        select(Department).where(Department.id.in_(list(counts))).order_by(Department.name)
+    )
+    return [BragRow(d, d.name, counts[d.id]) for d in departments]
+
+
+def by_priority(rated):
+    """BRAG counts per priority, every priority listed."""
+    counts = _grouped(rated, action_priorities.c.priority_id, action_priorities)
+    priorities = db.session.scalars(select(Priority).order_by(Priority.number))
+    return [BragRow(p, p.label, counts.get(p.id, {})) for p in priorities]
+
+
+def by_right(rated):
+    """BRAG counts per right of the Code in force, every right listed; rights with no open action stand out."""
+    counts = _grouped(rated, action_rights.c.right_id, action_rights)
+    edition = current_app.config["CODE_EDITION"]
+    rights = db.session.scalars(select(CodeRight).where(CodeRight.edition == edition).order_by(CodeRight.number))
+    return [BragRow(r, r.label, counts.get(r.id, {})) for r in rights]
+
+
+def overdue(today, limit=LIST_LIMIT):
+    """Open actions past their current due date, longest overdue first, and how many there are."""
+    condition = (Action.status.in_(OPEN_STATUSES), Action.current_due_date < today)
+    return _listed(condition, (Action.current_due_date.asc(), Action.id.asc()), limit)
+
+
+def due_soon(today, days, limit=LIST_LIMIT):
+    """Open actions due from today to `days` ahead, soonest first, and how many there are."""
+    condition = (
+        Action.status.in_(OPEN_STATUSES),
+        Action.current_due_date >= today,
+        Action.current_due_date <= today + timedelta(days=days),
+    )
+    return _listed(condition, (Action.current_due_date.asc(), Action.id.asc()), limit)
+
+
+def _listed(condition, order, limit):
+    total = db.session.scalar(select(func.count(Action.id)).where(*condition))
+    query = select(Action).where(*condition).options(*without_links()).order_by(*order).limit(limit)
+    actions = db.session.scalars(query).unique().all()
+    return actions, total
+
+
+def recent_updates(limit=LIST_LIMIT):
+    """The latest progress updates across the plan, with their actions and authors."""
+    query = (
+        select(ActionUpdate)
+        .where(ActionUpdate.kind == EntryKind.UPDATE.value)
+        .options(raiseload(ActionUpdate.evidence), *without_links(ActionUpdate.action))
+        .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
+        .limit(limit)
+    )
+    return db.session.scalars(query).unique().all()
+
+
+def pending_requests():
+    """Extension and closure requests waiting for the chair, oldest first."""
+    extensions = (
+        db.session.scalars(
+            select(ExtensionRequest)
+            .where(ExtensionRequest.state == RequestState.PENDING.value)
+            .options(*without_links(ExtensionRequest.action))
+            .order_by(ExtensionRequest.requested_at)
+        )
+        .unique()
+        .all()
+    )
+    closures = (
+        db.session.scalars(
+            select(ClosureRequest)
+            .where(ClosureRequest.state == RequestState.PENDING.value)
+            .options(raiseload(ClosureRequest.evidence), *without_links(ClosureRequest.action))
+            .order_by(ClosureRequest.requested_at)
+        )
+        .unique()
+        .all()
+    )
+    return extensions, closures
+
+
+def brag_chart(title, rows):
+    """A stacked BRAG bar chart of some rows, described in words for screen readers."""
+    labels = [row.label for row in rows]
+    counts = {row.label: row.counts for row in rows}
+    described = "; ".join(f"{row.label}: " + ", ".join(f"{row.count(rag)} {rag}" for rag in BRAG_ORDER) for row in rows)
+    return stacked_bar_chart(title, described, labels, brag_series(counts, labels), label_width=300, width=760)
+
+
+def dashboard(today, thresholds=None):
+    """Everything the dashboard shows, from a fixed number of queries."""
+    rated = rated_actions(today, thresholds)
+    departments = by_department(rated)
+    priorities = by_priority(rated)
+    overdue_actions, overdue_total = overdue(today)
+    soon_days = current_app.config["DUE_SOON_DAYS"]
+    soon_actions, soon_total = due_soon(today, soon_days)
+    extensions, closures = pending_requests()
+    return {
+        "brag": brag_counts(rated),
+        "departments": departments,
+        "priorities": priorities,
+        "rights": by_right(rated),
+        "department_chart": brag_chart("BRAG by department", departments) if departments else None,
+        "priority_chart": brag_chart("BRAG by priority", priorities),
+        "overdue": overdue_actions,
+        "overdue_total": overdue_total,
+        "due_soon": soon_actions,
+        "due_soon_total": soon_total,
+        "due_soon_days": soon_days,
+        "recent_updates": recent_updates(),
+        "pending_extensions": extensions,
+        "pending_closures": closures,
+    }

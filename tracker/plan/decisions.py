@@ -1,0 +1,178 @@
+"""Extension and closure requests from owners, and the chair's decisions on them."""
+
+from sqlalchemy import select
+
+from tracker.audit.services import record
+from tracker.common.dates import local_today
+from tracker.common.types import utcnow
+from tracker.extensions import db
+from tracker.plan import signals
+from tracker.plan.errors import PlanError
+from tracker.plan.evidence import attach, check_link
+from tracker.plan.models import ClosureRequest, EntryKind, ExtensionRequest, RequestState, Status
+from tracker.plan.timeline import add_entry
+
+
+def pending_extension(action):
+    """The extension request awaiting a decision, if any."""
+    return db.session.scalar(
+        select(ExtensionRequest).where(
+            ExtensionRequest.action_id == action.id, ExtensionRequest.state == RequestState.PENDING.value
+        )
+    )
+
+
+def pending_closure(action):
+    """The closure request awaiting sign-off, if any."""
+    return db.session.scalar(
+        select(ClosureRequest).where(
+            ClosureRequest.action_id == action.id, ClosureRequest.state == RequestState.PENDING.value
+        )
+    )
+
+
+def withdraw_pending(action, reason, keep=None):
+    """Withdraw requests nobody needs to decide any more, because the action has closed."""
+    for model in (ExtensionRequest, ClosureRequest):
+        pending = db.session.scalars(
+            select(model).where(model.action_id == action.id, model.state == RequestState.PENDING.value)
+        )
+        for request in pending:
+            if request is not keep:
+                request.state, request.decided_at, request.decision_reason = (
+                    RequestState.WITHDRAWN.value,
+                    utcnow(),
+                    reason,
+                )
+
+
+def request_extension(action, actor, *, new_due_date, reason):
+    """Ask the chair to move the current due date."""
+    if not action.can_update(actor):
+        raise PermissionError("Only the owner or a lead of the owning department can ask for an extension")
+    if not action.is_open:
+        raise PlanError("A closed action cannot be extended")
+    if pending_extension(action):
+        raise PlanError("An extension request is already waiting for a decision")
+    if new_due_date is None:
+        raise PlanError("Enter the new due date", "new_due_date")
+    if new_due_date <= action.current_due_date:
+        raise PlanError("The new due date must be after the current due date", "new_due_date")
+    if not (reason or "").strip():
+        raise PlanError("Enter why you need more time", "reason")
+    request = ExtensionRequest(
+        action=action,
+        requested_by=actor,
+        previous_due_date=action.current_due_date,
+        new_due_date=new_due_date,
+        reason=reason.strip(),
+    )
+    db.session.add(request)
+    db.session.flush()
+    add_entry(action, actor, EntryKind.EXTENSION_REQUESTED, reason.strip(), extension_request_id=request.id)
+    record(
+        "extension.requested",
+        actor=actor,
+        obj=request,
+        action=action,
+        summary=f"Extension asked for {action.reference}",
+        changes={"new_due_date": (action.current_due_date, new_due_date)},
+    )
+    signals.extension_requested.send(action, actor=actor, request=request)
+    return request
+
+
+def decide_extension(request, actor, *, approve, reason):
+    """Approve (moving the current due date, keeping the original) or refuse an extension."""
+    action = request.action
+    if not action.can_decide(actor):
+        raise PermissionError("Only the chair can decide extensions")
+    if request.state != RequestState.PENDING:
+        raise PlanError("This request has already been decided")
+    if not action.is_open:
+        raise PlanError("This action is closed, so the request no longer needs a decision")
+    if not approve and not (reason or "").strip():
+        raise PlanError("Enter why the extension is refused", "reason")
+    request.state = (RequestState.APPROVED if approve else RequestState.REFUSED).value
+    request.decided_by, request.decided_at, request.decision_reason = actor, utcnow(), (reason or "").strip()
+    old_due = action.current_due_date
+    if approve:
+        action.current_due_date = request.new_due_date
+        action.extension_count = (action.extension_count or 0) + 1
+    kind = EntryKind.EXTENSION_APPROVED if approve else EntryKind.EXTENSION_REFUSED
+    add_entry(action, actor, kind, request.decision_reason, extension_request_id=request.id)
+    record(
+        f"extension.{request.state}",
+        actor=actor,
+        obj=request,
+        action=action,
+        summary=f"Extension {request.state} for {action.reference}",
+        changes={"current_due_date": (old_due, action.current_due_date), "state": ("pending", request.state)},
+    )
+    signals.extension_decided.send(action, actor=actor, request=request)
+    return request
+
+
+def request_closure(action, actor, *, summary, upload=None, link="", link_description=""):
+    """Ask the chair to sign the action off as complete, with evidence that it is done."""
+    if not action.can_update(actor):
+        raise PermissionError("Only the owner or a lead of the owning department can ask for closure")
+    if not action.is_open or pending_closure(action):
+        raise PlanError("This action is not open for a closure request")
+    if not (summary or "").strip():
+        raise PlanError("Summarise what was done and how the success measure was met", "summary")
+    if (link or "").strip():
+        check_link(link)
+    request = ClosureRequest(action=action, requested_by=actor, summary=summary.strip())
+    db.session.add(request)
+    old = action.status
+    action.status = Status.AWAITING_SIGNOFF.value
+    db.session.flush()
+    entry = add_entry(
+        action, actor, EntryKind.CLOSURE_REQUESTED, summary.strip(), closure_request_id=request.id, status=action.status
+    )
+    attach(action, actor, upload=upload, link=link, description=link_description, update=entry, closure_request=request)
+    record(
+        "closure.requested",
+        actor=actor,
+        obj=request,
+        action=action,
+        summary=f"Closure asked for {action.reference}",
+        changes={"status": (old, action.status)},
+    )
+    signals.closure_requested.send(action, actor=actor, request=request)
+    return request
+
+
+def decide_closure(request, actor, *, approve, reason, today=None):
+    """Sign the action off (Blue) or refuse, sending it back to in progress."""
+    action = request.action
+    if not action.can_decide(actor):
+        raise PermissionError("Only the chair can sign actions off")
+    if request.state != RequestState.PENDING:
+        raise PlanError("This request has already been decided")
+    if not action.is_open:
+        raise PlanError("This action is closed, so the request no longer needs a decision")
+    if not approve and not (reason or "").strip():
+        raise PlanError("Enter why the action cannot be closed yet", "reason")
+    request.state = (RequestState.APPROVED if approve else RequestState.REFUSED).value
+    request.decided_by, request.decided_at, request.decision_reason = actor, utcnow(), (reason or "").strip()
+    old = action.status
+    if approve:
+        withdraw_pending(action, "The action was signed off as complete", keep=request)
+        action.status, action.progress = Status.COMPLETE.value, 100
+        action.completed_on = today or local_today()
+    else:
+        action.status = Status.IN_PROGRESS.value
+    kind = EntryKind.CLOSURE_APPROVED if approve else EntryKind.CLOSURE_REFUSED
+    add_entry(action, actor, kind, request.decision_reason, closure_request_id=request.id, status=action.status)
+    record(
+        f"closure.{request.state}",
+        actor=actor,
+        obj=request,
+        action=action,
+        summary=f"Closure {request.state} for {action.reference}",
+        changes={"status": (old, action.status)},
+    )
+    signals.closure_decided.send(action, actor=actor, request=request)
+    return request

@@ -1,0 +1,278 @@
+"""Forms of the plan: actions, updates, requests, decisions and evidence."""
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from sqlalchemy import or_, select
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from tracker.auth.models import Department, Role, User
+from tracker.common.fields import CheckboxesField, DateRequired, GovDateField, WholeNumberField
+from tracker.extensions import db
+from tracker.plan.models import SOURCE_LABELS, UPDATE_STATUSES, Rag
+from tracker.reference.models import CodeRight, Priority, Touchpoint
+
+OWNER_ROLES = (Role.LEAD.value, Role.CHAIR.value, Role.ADMIN.value)
+RAG_CHOICES = [
+    (Rag.GREEN.value, "Green"),
+    (Rag.AMBER.value, "Amber"),
+    (Rag.RED.value, "Red"),
+]
+RAG_HINTS = {
+    Rag.GREEN.value: "On track to meet the due date and the success measure.",
+    Rag.AMBER.value: "At risk: there are problems, but you can deal with them.",
+    Rag.RED.value: "Will not be met without help or a decision from the Champions meeting.",
+}
+
+
+def owner_choices():
+    """Active people who can own an action: leads, the chair and administrators."""
+    users = db.session.scalars(select(User).where(User.active, User.role.in_(OWNER_ROLES)).order_by(User.name, User.id))
+    choices = [("", "Choose the owner")]
+    for user in users:
+        where = user.department.name if user.department else user.role_label
+        choices.append((str(user.id), f"{user.name} ({where})"))
+    return choices
+
+
+def department_choices(first="The owner's department"):
+    """Active departments for a select, with a default option first."""
+    departments = db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
+    return [("", first)] + [(str(d.id), d.name) for d in departments]
+
+
+def right_choices(linked=()):
+    """Rights of the edition in force, and any older rights already linked."""
+    edition = current_app.config["CODE_EDITION"]
+    linked_ids = [right.id for right in linked]
+    rights = db.session.scalars(
+        select(CodeRight)
+        .where(or_(CodeRight.edition == edition, CodeRight.id.in_(linked_ids)))
+        .order_by(CodeRight.edition.desc(), CodeRight.number)
+    )
+    return [
+        (right.id, right.label if right.edition == edition else f"{right.label} ({right.edition} Code)")
+        for right in rights
+    ]
+
+
+def priority_choices():
+    return [(p.id, p.label) for p in db.session.scalars(select(Priority).order_by(Priority.number))]
+
+
+def touchpoint_choices():
+    return [(t.id, t.name) for t in db.session.scalars(select(Touchpoint).order_by(Touchpoint.position))]
+
+
+def _text_area(label, message=None, max_length=5000, description=None):
+    validators = [InputRequired(message=message)] if message else [Optional()]
+    validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
+    return TextAreaField(label, widget=GovTextArea(), validators=validators, description=description)
+
+
+class ActionForm(FlaskForm):
+    """Every field of an action that the chair sets."""
+
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        description="Say what will be done, starting with a verb, like 'Revise the acknowledgement letter'.",
+        validators=[
+            InputRequired(message="Enter a title for the action"),
+            Length(max=250, message="Title must be 250 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description",
+        widget=GovCharacterCount(),
+        validators=[Optional(), Length(max=5000, message="Description must be 5,000 characters or fewer")],
+    )
+    source = RadioField(
+        "Where the action came from",
+        widget=GovRadioInput(),
+        choices=[(source.value, label) for source, label in SOURCE_LABELS.items()],
+        validators=[InputRequired(message="Choose where the action came from")],
+    )
+    owner_id = SelectField(
+        "Owner",
+        widget=GovSelect(),
+        validate_choice=False,
+        description="The person who posts updates. They get an email telling them the action is theirs.",
+    )
+    department_id = SelectField("Department", widget=GovSelect(), validate_choice=False)
+    rights = CheckboxesField("Victims' Code rights", description="Select all the rights this action improves.")
+    priorities = CheckboxesField("Priorities", description="Select all that apply.")
+    touchpoints = CheckboxesField(
+        "Touchpoints in the victim's journey", description="Select all the points of the journey it changes."
+    )
+    start_date = GovDateField(
+        "Start date", description="For example, 1 4 2026", validators=[DateRequired("Enter the start date")]
+    )
+    original_due_date = GovDateField(
+        "Due date", description="For example, 30 9 2026", validators=[DateRequired("Enter the due date")]
+    )
+    success_measure = _text_area(
+        "Success measure", description="How the group will know the action has worked, like a target or a measure."
+    )
+    version_id = HiddenField()
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = owner_choices()
+        self.department_id.choices = department_choices()
+        if action is not None and str(action.department_id) not in {v for v, _ in self.department_id.choices}:
+            # A department closed since keeps its actions until the chair moves them.
+            self.department_id.choices.append((str(action.department_id), action.department.name))
+        self.rights.choices = right_choices(action.rights if action else ())
+        self.priorities.choices = priority_choices()
+        self.touchpoints.choices = touchpoint_choices()
+
+    def validate_owner_id(self, field):
+        if not field.data:
+            raise ValidationError("Choose the owner")
+        if field.data not in {value for value, _ in self.owner_id.choices}:
+            raise ValidationError("Choose an owner from the list of people who can sign in")
+
+    def validate_department_id(self, field):
+        if field.data and field.data not in {value for value, _ in self.department_id.choices}:
+            raise ValidationError("Choose a department from the list")
+
+    def validate_original_due_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(f"{field.label.text} must be the same as or after the start date")
+
+    def chosen(self, model, field):
+        """The records ticked in a checkbox field."""
+        ids = field.data or []
+        return list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
+
+
+class EditActionForm(ActionForm):
+    """Changing an action: the current due date can be set as well as the original."""
+
+    original_due_date = GovDateField(
+        "Original due date",
+        description="The date first agreed. Reports show it beside the current due date.",
+        validators=[DateRequired("Enter the original due date")],
+    )
+    current_due_date = GovDateField(
+        "Current due date",
+        description="Approving an extension changes this for you.",
+        validators=[DateRequired("Enter the current due date")],
+    )
+
+    def validate_current_due_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError("Current due date must be the same as or after the start date")
+
+
+class CancelForm(FlaskForm):
+    reason = _text_area("Why is the action being cancelled?", "Enter why the action is being cancelled")
+    submit = SubmitField("Cancel the action", widget=GovSubmitInput())
+
+
+class EvidenceFields:
+    """A file or a link offered as evidence, with a few words about it."""
+
+    file = FileField(
+        "Upload a file",
+        widget=GovFileInput(),
+        description="A PDF, Word, Excel, PowerPoint, OpenDocument, image or text file.",
+    )
+    link = StringField(
+        "Or give a link",
+        widget=GovTextInput(),
+        description="A web address starting https://, such as a document in the force's document store.",
+        validators=[Optional(), Length(max=2000, message="The web address must be 2,000 characters or fewer")],
+    )
+    evidence_description = StringField(
+        "Describe the evidence (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=500, message="Description must be 500 characters or fewer")],
+    )
+
+
+class UpdateForm(EvidenceFields, FlaskForm):
+    narrative = _text_area(
+        "What has happened since the last update?",
+        "Enter what has happened since the last update",
+        description="Say what was done, what is next and anything the Champions meeting needs to know.",
+    )
+    status = RadioField(
+        "Status",
+        widget=GovRadioInput(),
+        choices=[(status.value, status.label) for status in UPDATE_STATUSES],
+        validators=[InputRequired(message="Choose a status")],
+    )
+    progress = WholeNumberField(
+        "Progress", description="How much of the action is done, as a percentage from 0 to 100."
+    )
+    declared_rag = RadioField(
+        "Your BRAG rating",
+        widget=GovRadioInput(),
+        choices=RAG_CHOICES,
+        validators=[InputRequired(message="Choose Green, Amber or Red")],
+    )
+    submit = SubmitField("Post update", widget=GovSubmitInput())
+
+    def validate_progress(self, field):
+        if field.data is None:
+            raise ValidationError("Enter progress as a percentage from 0 to 100")
+
+
+class ExtensionForm(FlaskForm):
+    new_due_date = GovDateField(
+        "New due date", description="For example, 31 1 2027", validators=[DateRequired("Enter the new due date")]
+    )
+    reason = _text_area("Why do you need more time?", "Enter why you need more time")
+    submit = SubmitField("Ask for more time", widget=GovSubmitInput())
+
+
+class ClosureForm(EvidenceFields, FlaskForm):
+    summary = _text_area(
+        "What was done?",
+        "Summarise what was done and how the success measure was met",
+        description="Say how the success measure was met. The chair reads this before signing the action off.",
+    )
+    submit = SubmitField("Ask for sign-off", widget=GovSubmitInput())
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        "Your decision",
+        widget=GovRadioInput(),
+        choices=[("approve", "Approve"), ("refuse", "Refuse")],
+        validators=[InputRequired(message="Choose approve or refuse")],
+    )
+    # No Optional() here: it would stop the check that a refusal has a reason.
+    reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        description="Required if you refuse. The owner sees it in the timeline.",
+        validators=[Length(max=5000, message="Reason must be 5,000 characters or fewer")],
+    )
+    version_id = HiddenField()
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def validate_reason(self, field):
+        if self.decision.data == "refuse" and not (field.data or "").strip():
+            raise ValidationError("Enter why you are refusing")
+
+
+class EvidenceForm(EvidenceFields, FlaskForm):
+    submit = SubmitField("Add evidence", widget=GovSubmitInput())
+
+    def validate_file(self, field):
+        if not field.data and not (self.link.data or "").strip():
+            raise ValidationError("Select a file or enter a web address")

@@ -1,0 +1,144 @@
+"""The owner's pages: post an update, ask for more time, ask for sign-off, add evidence."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import login_required
+
+from tracker.common.permissions import ensure
+from tracker.plan import bp, services
+from tracker.plan.errors import PlanError
+from tracker.plan.evidence import add_evidence as add_evidence_to
+from tracker.plan.forms import RAG_HINTS, ClosureForm, EvidenceForm, ExtensionForm, UpdateForm
+from tracker.plan.models import UPDATE_STATUSES, Status
+from tracker.plan.pages import (
+    CONFLICT_MESSAGE,
+    actor,
+    checked_upload,
+    commit_or_conflict,
+    load_action,
+    rag_of,
+    show_error,
+)
+
+
+def _saved(action, message):
+    """Commit and go back to the action, or say the save lost a race and show the form again."""
+    if commit_or_conflict():
+        flash(message, "success")
+        return redirect(url_for("plan.action_detail", reference=action.reference))
+    flash(CONFLICT_MESSAGE, "warning")
+    return None
+
+
+def _closed_message(action):
+    if action.status == Status.AWAITING_SIGNOFF:
+        return "This action is waiting for the chair to sign it off, so it cannot take updates."
+    return f"This action is {action.status_label.lower()}, so it cannot take updates."
+
+
+@bp.route("/<reference>/update", methods=["GET", "POST"])
+@login_required
+def post_update(reference):
+    """Post a progress update: what happened, status, progress, your BRAG and any evidence."""
+    action = load_action(reference)
+    ensure(action.can_update(actor()))
+    form = UpdateForm()
+    if form.is_submitted() is False:
+        form.status.data = action.status if action.status in UPDATE_STATUSES else Status.IN_PROGRESS.value
+        form.progress.data = action.progress
+    if form.validate_on_submit():
+        try:
+            services.post_update(
+                action,
+                actor(),
+                narrative=form.narrative.data,
+                status=form.status.data,
+                progress=form.progress.data,
+                declared_rag=form.declared_rag.data,
+                upload=checked_upload(form),
+                link=form.link.data,
+                link_description=form.evidence_description.data,
+            )
+        except PlanError as error:
+            show_error(form, error)
+        else:
+            done = _saved(action, "Your update has been posted.")
+            if done:
+                return done
+    return render_template(
+        "plan/update.html",
+        form=form,
+        action=action,
+        rag=rag_of(action),
+        rag_hints=RAG_HINTS,
+        closed_message=_closed_message(action),
+    )
+
+
+@bp.route("/<reference>/extension", methods=["GET", "POST"])
+@login_required
+def request_extension(reference):
+    """Ask the chair for a later due date, saying why."""
+    action = load_action(reference)
+    ensure(action.can_update(actor()))
+    form = ExtensionForm()
+    if form.validate_on_submit():
+        try:
+            services.request_extension(action, actor(), new_due_date=form.new_due_date.data, reason=form.reason.data)
+        except PlanError as error:
+            show_error(form, error)
+        else:
+            done = _saved(action, "Your request has been sent to the chair.")
+            if done:
+                return done
+    return render_template("plan/extension.html", form=form, action=action, pending=services.pending_extension(action))
+
+
+@bp.route("/<reference>/closure", methods=["GET", "POST"])
+@login_required
+def request_closure(reference):
+    """Ask the chair to sign the action off as complete, with a summary and evidence."""
+    action = load_action(reference)
+    ensure(action.can_update(actor()))
+    form = ClosureForm()
+    if form.validate_on_submit():
+        try:
+            services.request_closure(
+                action,
+                actor(),
+                summary=form.summary.data,
+                upload=checked_upload(form),
+                link=form.link.data,
+                link_description=form.evidence_description.data,
+            )
+        except PlanError as error:
+            show_error(form, error)
+        else:
+            done = _saved(action, "Your request for sign-off has been sent to the chair.")
+            if done:
+                return done
+    return render_template("plan/closure.html", form=form, action=action, pending=services.pending_closure(action))
+
+
+@bp.route("/<reference>/evidence", methods=["GET", "POST"])
+@login_required
+def add_evidence(reference):
+    """Attach a file or a link to the action as evidence."""
+    action = load_action(reference)
+    ensure(action.can_add_evidence(actor()))
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        try:
+            add_evidence_to(
+                action,
+                actor(),
+                upload=checked_upload(form),
+                link=form.link.data,
+                description=form.evidence_description.data,
+            )
+        except PlanError as error:
+            show_error(form, error)
+        else:
+            done = _saved(action, "The evidence has been added.")
+            if done:
+                return done
+    return render_template("plan/evidence.html", form=form, action=action)

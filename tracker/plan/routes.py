@@ -1,0 +1,194 @@
+"""Reading the plan: the action list, my actions, an action's page, its history and its evidence."""
+
+from io import BytesIO
+
+from flask import abort, current_app, render_template, request, send_file
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Department, User
+from tracker.common.dates import local_today
+from tracker.common.templating import PLAN_FIRST, add_navigation
+from tracker.extensions import db
+from tracker.plan import bp
+from tracker.plan.evidence import size_text
+from tracker.plan.models import OPEN_STATUSES, Action, Evidence, Rag, Status
+from tracker.plan.pages import load_action, rag_of, rags_of
+from tracker.plan.queries import DUE_WINDOWS, SORTS, ActionFilters, filtered_actions, without_links
+from tracker.plan.services import pending_closure, pending_extension
+from tracker.plan.timeline import facts, heading, timeline_page
+from tracker.reference.models import CodeRight, Priority
+
+add_navigation("My actions", "plan.my_actions", lambda user: user.is_lead, order=PLAN_FIRST)
+add_navigation("Actions", "plan.action_list", order=PLAN_FIRST)
+
+LIST_PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 50
+DEPARTMENT_LIMIT = 50
+SEVERITY = {Rag.RED.value: 0, Rag.AMBER.value: 1, Rag.GREEN.value: 2, Rag.BLUE.value: 3, None: 4}
+
+
+def _page_number():
+    return request.args.get("page", 1, type=int) or 1
+
+
+def filter_choices():
+    """The options of the action list's filters."""
+    owners = db.session.scalars(
+        select(User).where(User.id.in_(select(Action.owner_id).distinct())).order_by(User.name)
+    ).all()
+    edition = current_app.config["CODE_EDITION"]
+    return {
+        "statuses": [(s.value, s.label) for s in Status],
+        "rags": [(r.value, r.label) for r in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)],
+        "owners": [(str(u.id), u.name) for u in owners],
+        "departments": [(str(d.id), d.name) for d in db.session.scalars(select(Department).order_by(Department.name))],
+        "rights": [
+            (str(r.id), r.label)
+            for r in db.session.scalars(
+                select(CodeRight).where(CodeRight.edition == edition).order_by(CodeRight.number)
+            )
+        ],
+        "priorities": [(str(p.id), p.label) for p in db.session.scalars(select(Priority).order_by(Priority.number))],
+        "due_windows": list(DUE_WINDOWS.items()),
+        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+    }
+
+
+@bp.route("")
+@login_required
+def action_list():
+    """Find actions by status, BRAG, owner, department, right, priority, due date or words."""
+    filters = ActionFilters.from_args(request.args)
+    today = local_today()
+    page = db.paginate(filtered_actions(filters, today), page=_page_number(), per_page=LIST_PAGE_SIZE, error_out=False)
+    return render_template(
+        "plan/action_list.html",
+        filters=filters,
+        page=page,
+        rags=rags_of(page.items, today),
+        choices=filter_choices(),
+        args=filters.to_args(),
+    )
+
+
+def _by_urgency(actions, rags):
+    return sorted(actions, key=lambda a: (SEVERITY[rags[a.id].rag], a.current_due_date, a.id))
+
+
+@bp.route("/mine")
+@login_required
+def my_actions():
+    """The actions the signed-in person owns, and the rest of their department's open actions."""
+    today = local_today()
+    owned = (
+        db.session.scalars(
+            select(Action)
+            .where(Action.owner_id == current_user.id, Action.status.in_(OPEN_STATUSES))
+            .options(*without_links())
+        )
+        .unique()
+        .all()
+    )
+    department_query = (
+        select(Action)
+        .options(*without_links())
+        .where(
+            Action.department_id == current_user.department_id,
+            Action.owner_id != current_user.id,
+            Action.status.in_(OPEN_STATUSES),
+        )
+    )
+    department_total = db.session.scalar(select(func.count()).select_from(department_query.subquery()))
+    department = (
+        db.session.scalars(department_query.order_by(Action.current_due_date, Action.id).limit(DEPARTMENT_LIMIT))
+        .unique()
+        .all()
+    )
+    closed = (
+        db.session.scalars(
+            select(Action)
+            .options(*without_links())
+            .where(Action.owner_id == current_user.id, Action.status.not_in(OPEN_STATUSES))
+            .order_by(Action.updated_at.desc())
+            .limit(10)
+        )
+        .unique()
+        .all()
+    )
+    rags = rags_of([*owned, *department, *closed], today)
+    return render_template(
+        "plan/my_actions.html",
+        owned=_by_urgency(owned, rags),
+        department=_by_urgency(department, rags),
+        department_total=department_total,
+        closed=closed,
+        rags=rags,
+        owned_counts={rag: sum(1 for a in owned if rags[a.id].rag == rag) for rag in ("red", "amber", "green")},
+    )
+
+
+@bp.route("/<reference>")
+@login_required
+def action_detail(reference):
+    """One action: where it stands and why, what is waiting for a decision, evidence and timeline."""
+    action = load_action(reference)
+    evidence = (
+        db.session.scalars(
+            select(Evidence)
+            .where(Evidence.action_id == action.id)
+            .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
+        )
+        .unique()
+        .all()
+    )
+    return render_template(
+        "plan/action_detail.html",
+        action=action,
+        rag=rag_of(action),
+        extension=pending_extension(action),
+        closure=pending_closure(action),
+        evidence=evidence,
+        timeline=timeline_page(action, _page_number()),
+        heading=heading,
+        facts=facts,
+    )
+
+
+@bp.route("/<reference>/history")
+@login_required
+def action_history(reference):
+    """Every audit event recorded against the action, newest first."""
+    action = load_action(reference)
+    query = (
+        select(AuditEvent).where(AuditEvent.action_id == action.id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    page = db.paginate(query, page=_page_number(), per_page=HISTORY_PAGE_SIZE, error_out=False)
+    return render_template("plan/action_history.html", action=action, page=page)
+
+
+@bp.route("/<reference>/evidence/<int:evidence_id>")
+@login_required
+def download_evidence(reference, evidence_id):
+    """Send an evidence file as a download, never shown inline, with its checked type."""
+    action = load_action(reference)
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or evidence.action_id != action.id or evidence.is_link:
+        abort(404)
+    response = send_file(
+        BytesIO(evidence.content),
+        mimetype=evidence.content_type,
+        as_attachment=True,
+        download_name=evidence.filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.app_template_filter("file_size")
+def file_size(count):
+    """'2.5MB', '340KB'."""
+    return size_text(count or 0)

@@ -1,0 +1,76 @@
+"""An action's timeline: writing entries, and reading them newest first a page at a time."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.common.dates import long_date
+from tracker.common.types import utcnow
+from tracker.extensions import db
+from tracker.plan.models import ActionUpdate, EntryKind, Rag, Status
+
+TIMELINE_PAGE_SIZE = 20
+HEADINGS = {
+    EntryKind.CREATED: "Action created",
+    EntryKind.UPDATE: "Progress update",
+    EntryKind.ASSIGNED: "Owner changed",
+    EntryKind.EDITED: "Details changed",
+    EntryKind.EXTENSION_REQUESTED: "More time asked for",
+    EntryKind.EXTENSION_APPROVED: "Extension approved",
+    EntryKind.EXTENSION_REFUSED: "Extension refused",
+    EntryKind.CLOSURE_REQUESTED: "Sign-off asked for",
+    EntryKind.CLOSURE_APPROVED: "Signed off as complete",
+    EntryKind.CLOSURE_REFUSED: "Sign-off refused",
+    EntryKind.CANCELLED: "Action cancelled",
+    EntryKind.REOPENED: "Action reopened",
+    EntryKind.EVIDENCE_ADDED: "Evidence added",
+}
+
+
+def add_entry(action, actor, kind, narrative="", **fields):
+    """Append an immutable entry to the action's timeline."""
+    entry = ActionUpdate(
+        action=action, author=actor, kind=kind.value, narrative=narrative, created_at=utcnow(), **fields
+    )
+    db.session.add(entry)
+    return entry
+
+
+def heading(entry):
+    """What the entry records, in a few words: 'Extension approved: now due 30 January 2027'."""
+    kind = EntryKind(entry.kind)
+    text = HEADINGS[kind]
+    request = entry.extension_request
+    if request is not None and kind == EntryKind.EXTENSION_REQUESTED:
+        text += f": due date {long_date(request.previous_due_date)} to {long_date(request.new_due_date)}"
+    elif request is not None and kind == EntryKind.EXTENSION_APPROVED:
+        text += f": now due {long_date(request.new_due_date)}"
+    return text
+
+
+def facts(entry):
+    """The figures an update declared, as (label, text, rag) rows for a summary."""
+    rows = []
+    if entry.kind != EntryKind.UPDATE.value:
+        return rows
+    if entry.status:
+        rows.append(("Status", Status(entry.status).label, None))
+    if entry.progress is not None:
+        rows.append(("Progress", f"{entry.progress}%", None))
+    if entry.declared_rag:
+        rows.append(("Owner's BRAG", Rag(entry.declared_rag).label, entry.declared_rag))
+    return rows
+
+
+def timeline_page(action, page=1, per_page=TIMELINE_PAGE_SIZE):
+    """One page of the action's timeline, newest first, with authors, requests and evidence loaded."""
+    query = (
+        select(ActionUpdate)
+        .where(ActionUpdate.action_id == action.id)
+        .options(
+            selectinload(ActionUpdate.extension_request),
+            selectinload(ActionUpdate.closure_request),
+            selectinload(ActionUpdate.evidence),
+        )
+        .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
