@@ -167,3 +167,11 @@ def test_download_links_snippet_keeps_the_filters(app, db):
         html = render_template_string('{% include "exchange/_download_links.html" %}')
     assert "/exports/actions.xlsx?status=blocked&amp;status=in_progress&amp;q=letter" in html
     assert "page=3" not in html
+
+
+def test_action_list_offers_its_filtered_list_as_downloads(client, auth, make, db):
+    make.action(status="blocked", title="Blocked action")
+    auth.sign_in("viewer")
+    html = client.get("/actions?status=blocked&page=1").get_data(as_text=True)
+    assert 'href="/exports/actions.xlsx?status=blocked"' in html
+    assert 'href="/exports/actions.csv?status=blocked"' in html

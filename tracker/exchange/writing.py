@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.notify.kinds import ACTION_ASSIGNED
 from tracker.notify.services import queue_email, wants_immediate
 from tracker.plan.models import Action, ActionUpdate, EntryKind, Rag, Status
-from tracker.plan.services import EDITABLE_FIELDS, edit_action
+from tracker.plan.services import edit_action, snapshot
 from tracker.plan.signals import quiet_signals
 
 
@@ -82,10 +82,7 @@ def _new_action(row, actor):
 
 
 def _created_changes(action):
-    values = {name: getattr(action, name) for name in EDITABLE_FIELDS}
-    values["owner"], values["department"] = action.owner.name, action.department.name
-    for name in ("rights", "priorities", "touchpoints"):
-        values[name] = [getattr(item, "number", None) or item.name for item in values[name]]
+    values = snapshot(action)
     for name, default in (("status", Status.NOT_STARTED.value), ("progress", 0), ("declared_rag", None)):
         if getattr(action, name) != default:
             values[name] = getattr(action, name)
