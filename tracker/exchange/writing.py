@@ -16,7 +16,7 @@ from tracker.exchange.matching import CREATE, UPDATE
 from tracker.extensions import db
 from tracker.notify.kinds import ACTION_ASSIGNED
 from tracker.notify.services import queue_email, wants_immediate
-from tracker.plan.models import Action, ActionUpdate, EntryKind, Rag, Status
+from tracker.plan.models import UPDATE_STATUSES, Action, ActionUpdate, EntryKind, Rag, Status
 from tracker.plan.services import edit_action, snapshot
 from tracker.plan.signals import quiet_signals
 
@@ -95,7 +95,7 @@ def _history(row):
     entries = sorted(row.entries, key=entry_moment)
     if entries:
         latest = entries[-1]
-        latest.status = latest.status or (state["status"] if state["status"] in _UPDATE_STATES else None)
+        latest.status = latest.status or (state["status"] if state["status"] in UPDATE_STATUSES else None)
         latest.progress = latest.progress if latest.progress is not None else state["progress"]
         latest.rag = latest.rag or state["declared_rag"]
     return entries
@@ -153,9 +153,6 @@ def _entry_row(action, author, kind, narrative, moment, entry=None):
         "extension_request_id": None,
         "closure_request_id": None,
     }
-
-
-_UPDATE_STATES = (Status.NOT_STARTED.value, Status.IN_PROGRESS.value, Status.BLOCKED.value)
 
 
 def _entries_phrase(entries):
