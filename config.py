@@ -66,6 +66,12 @@ class Config:
     MAX_FORM_BYTES = _int("MAX_FORM_BYTES", 500 * 1024)
     MAX_FORM_MEMORY_SIZE = MAX_FORM_BYTES
 
+    # Spreadsheet import and the read-only API
+    IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 20000)
+    API_PAGE_SIZE = _int("API_PAGE_SIZE", 50)
+    API_MAX_PAGE_SIZE = _int("API_MAX_PAGE_SIZE", 500)
+
     # Mail
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _int("MAIL_PORT", 587)

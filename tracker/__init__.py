@@ -101,6 +101,8 @@ def register_blueprints(app):
     from tracker.audit import bp as audit_bp
     from tracker.auth import bp as auth_bp
     from tracker.compliance import bp as compliance_bp
+    from tracker.exchange import api_bp, calendar_bp
+    from tracker.exchange import bp as exchange_bp
     from tracker.main import bp as main_bp
     from tracker.notify import bp as notify_bp
     from tracker.plan import bp as plan_bp
@@ -116,6 +118,9 @@ def register_blueprints(app):
     app.register_blueprint(compliance_bp)
     app.register_blueprint(reference_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(exchange_bp)
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_request_hooks(app):

@@ -11,7 +11,8 @@ Optional keys, read by the request-safety and form-fuzzing tests:
   bearer token, never with the session cookie);
 - "fuzz_data": fn(data) -> form fields for a POST-only route, which has no page to read them from;
 - "form_args": fn(data) -> url args where the route's page shows its form, when "args" point at a
-  record in a state where it shows none (an action already waiting for a decision).
+  record in a state where it shows none (an action already waiting for a decision);
+- "headers": fn(data, role) -> dict of request headers (the API's bearer tokens).
 """
 
 import importlib

@@ -49,7 +49,8 @@ def test_role_reaches_route_as_designed(app, client, db, world, endpoint, role):
         assert response.status_code == 302
     with app.test_request_context():
         url = url_for(endpoint, **rule["args"](world))
-    response = client.open(url, method=rule["method"], data=rule.get("data", {}))
+    headers = rule["headers"](world, role) if "headers" in rule else {}
+    response = client.open(url, method=rule["method"], data=rule.get("data", {}), headers=headers)
     if expected == "ok":
         # A missing page or a wrong method would mean the route was never really exercised.
         assert response.status_code < 500 and response.status_code not in (401, 403, 404, 405), (

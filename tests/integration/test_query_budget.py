@@ -95,9 +95,10 @@ def _count(app, clients, world):
         with app.test_request_context():
             url = url_for(endpoint, **rule["args"](world))
         client = clients[role]
-        client.get(url)
+        headers = rule["headers"](world, role) if "headers" in rule else {}
+        client.get(url, headers=headers)
         with counting_statements(_db.engine) as log:
-            response = client.get(url)
+            response = client.get(url, headers=headers)
         counts[endpoint] = log.count if response.status_code == 200 else f"answered {response.status_code}"
     return counts
 

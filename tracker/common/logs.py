@@ -52,7 +52,8 @@ def request_fields(response):
     elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
     return {
         "method": request.method,
-        "path": request.path,
+        # A view whose URL carries a secret (a calendar feed) sets g.log_path to keep it out of logs.
+        "path": g.get("log_path", request.path),
         "status": response.status_code,
         "duration_ms": round(elapsed, 1),
         "address": request.remote_addr,

@@ -3,11 +3,53 @@
 Other features (e-mail notifications above all) connect receivers; a receiver may add rows
 to the session (an outbox message, say) but must never commit. Every signal is sent with the
 action as sender and `actor` (the user who did it) as a keyword argument.
+
+A bulk operation (the spreadsheet import) wraps its work in quiet_signals(): nothing is sent
+while it runs, so receivers need not know about imports, and the operation sends one summary
+of its own instead of a message per action.
 """
 
-from blinker import Namespace
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-_signals = Namespace()
+from blinker import NamedSignal, Namespace
+
+# Per thread and per task, so one request's import never silences another request's signals.
+_quiet = ContextVar("plan_signals_quiet", default=False)
+
+
+class PlanSignal(NamedSignal):
+    """A signal that stays silent inside quiet_signals()."""
+
+    def send(self, *args, **kwargs):
+        if _quiet.get():
+            return []
+        return super().send(*args, **kwargs)
+
+
+class _PlanNamespace(Namespace):
+    def signal(self, name, doc=None):
+        if name not in self:
+            self[name] = PlanSignal(name, doc)
+        return self[name]
+
+
+@contextmanager
+def quiet_signals():
+    """Send no plan signals inside this block; the caller reports what happened itself."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def signals_are_quiet():
+    """True inside quiet_signals()."""
+    return _quiet.get()
+
+
+_signals = _PlanNamespace()
 
 # kwargs: actor, previous_owner (None when the action is new)
 action_assigned = _signals.signal("action-assigned")
