@@ -25,14 +25,16 @@ setup: system-deps venv assets
 
 # Debian packages the tracker needs: Chromium for browser tests, fonts and Pango for WeasyPrint, Node for assets.
 system-deps:
-	@missing=""; \
-	for cmd in chromium node npm; do command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
-	[ -e /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libpango-1.0.so.0 ] || missing="$$missing pango"; \
-	if [ -n "$$missing" ]; then \
-		echo "Installing system packages for:$$missing"; \
+	@packages=""; \
+	command -v chromium >/dev/null || packages="$$packages chromium"; \
+	command -v node >/dev/null || packages="$$packages nodejs"; \
+	command -v npm >/dev/null || packages="$$packages npm"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || packages="$$packages libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi "liberation sans" || packages="$$packages fonts-liberation"; \
+	if [ -n "$$packages" ]; then \
+		echo "Installing system packages:$$packages"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-			chromium nodejs npm libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$packages >/dev/null; \
 	fi
 
 venv: $(VENV)/.installed
