@@ -246,6 +246,22 @@ def test_owner_asks_for_sign_off_and_the_chair_signs_it_off(client, auth, make, 
     assert 'BRAG: <strong class="app-rag app-rag--blue">Blue</strong>' in page
 
 
+def test_a_second_request_sent_from_another_tab_keeps_what_was_typed(client, auth, make, db):
+    action = make.action(progress=90)
+    auth.sign_in(action.owner)
+    closure = f"/actions/{action.reference}/closure"
+    assert client.post(closure, data={"summary": "Letters changed in every district."}).status_code == 302
+    page = text(client.post(closure, data={"summary": "Typed in a second tab", "evidence_description": "Audit 12"}))
+    assert "A request for sign-off is already waiting for the chair" in page and "The chair has not decided yet" in page
+    assert "Typed in a second tab" in page and "Audit 12" in page
+    later = action.current_due_date + timedelta(days=30)
+    extension = f"/actions/{action.reference}/extension"
+    assert client.post(extension, data={"new_due_date": parts(later), "reason": "Waiting for IT"}).status_code == 302
+    page = text(client.post(extension, data={"new_due_date": parts(later), "reason": "Second tab reason"}))
+    assert "An extension request is already waiting for a decision" in page and "Second tab reason" in page
+    assert count(ExtensionRequest) == 1
+
+
 def test_cancelling_asks_for_a_reason(client, auth, make, db):
     action = make.action()
     auth.sign_in("chair")

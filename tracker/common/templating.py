@@ -2,6 +2,7 @@
 
 from flask import request, url_for
 from flask_login import current_user
+from govuk_frontend_wtf.main import wtforms_errors
 
 from tracker.common import dates
 
@@ -56,6 +57,17 @@ def register_template_helpers(app):
     app.jinja_env.filters["pluralise"] = pluralise
     app.jinja_env.filters["sentence"] = sentence
     app.jinja_env.globals["navigation_items"] = navigation_items
+    app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+
+def error_summary(form):
+    """The error summary of a form; an error about the whole form links to its first field."""
+    params = wtforms_errors(form)
+    first = next((field.id for field in form if field.type not in ("CSRFTokenField", "HiddenField")), None)
+    for error in params["errorList"]:
+        if error["href"] == "#" and first:
+            error["href"] = f"#{first}"
+    return params

@@ -117,8 +117,10 @@ def request_closure(action, actor, *, summary, upload=None, link="", link_descri
     """Ask the chair to sign the action off as complete, with evidence that it is done."""
     if not action.can_update(actor):
         raise PermissionError("Only the owner or a lead of the owning department can ask for closure")
-    if not action.is_open or pending_closure(action):
-        raise PlanError("This action is not open for a closure request")
+    if pending_closure(action):
+        raise PlanError("A request for sign-off is already waiting for the chair's decision")
+    if not action.is_open:
+        raise PlanError(f"This action is {action.status_label.lower()}, so it cannot be put forward for sign-off")
     if not (summary or "").strip():
         raise PlanError("Summarise what was done and how the success measure was met", "summary")
     if (link or "").strip():

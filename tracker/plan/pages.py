@@ -1,6 +1,6 @@
 """What the plan's pages share: finding the action in the URL, showing rule breaks on the form."""
 
-from flask import abort, flash
+from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -41,7 +41,7 @@ def rags_of(actions, today=None):
 
 
 def show_error(form, error):
-    """Put a service's rule break on the form field it names, or above the form."""
+    """Put a service's rule break on the form field it names, or on the form as a whole."""
     db.session.rollback()
     field = getattr(form, error.field, None) if error.field else None
     if field is None and error.field == "owner":
@@ -49,7 +49,7 @@ def show_error(form, error):
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:
-        flash(error.message, "warning")
+        form.form_errors.append(error.message)
 
 
 def commit_or_conflict():
