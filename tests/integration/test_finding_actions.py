@@ -174,6 +174,24 @@ def test_dashboard_counts_breakdowns_and_waiting_requests(client, auth, make, pl
     assert "Actions by department and BRAG (the figures in the chart)" in page
 
 
+def test_a_long_queue_of_requests_shows_the_oldest_and_links_to_the_rest(client, auth, make, db):
+    lead = make.user("lead")
+    waiting = []
+    for number in range(1, 12):
+        action = make.action(owner=lead, reference=f"VV-{number:03d}")
+        services.request_extension(action, lead, new_due_date=action.current_due_date + timedelta(days=30), reason="IT")
+        waiting.append(action.reference)
+    make.action(owner=lead, reference="VV-050", title="Nothing asked")
+    db.session.commit()
+    auth.sign_in("chair")
+    page = text(client.get("/"))
+    assert "Waiting for your decision (11)" in page
+    assert page.count("More time for VV-") == 8 and "More time for VV-001" in page and "VV-011:" not in page
+    assert 'href="/actions?waiting=1"' in page
+    everything = text(client.get("/actions?waiting=1"))
+    assert sorted(listed(everything)) == waiting and 'name="waiting" type="checkbox" value="1" checked' in everything
+
+
 def counting_queries(db):
     """Count the SQL statements run inside the block."""
 

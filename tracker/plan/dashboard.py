@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import raiseload
 
 from tracker.auth.models import Department
@@ -56,7 +56,7 @@ class BragRow:
 
 
 def rated_actions(today, thresholds=None):
-    """A subquery of every action that has a BRAG (all but cancelled), with its rule RAG."""
+    """Every action that has a BRAG (all but cancelled) with its rule RAG, computed once per statement."""
     thresholds = thresholds or current_thresholds()
     return (
         select(
@@ -65,45 +65,57 @@ def rated_actions(today, thresholds=None):
             rule_rag_sql(Action, today, thresholds).label("rag"),
         )
         .where(Action.status != Status.CANCELLED.value)
-        .subquery()
+        .cte("rated")
+        .prefix_with("MATERIALIZED")
     )
 
 
-def brag_counts(rated):
-    """{rag: count} over every rated action."""
-    rows = db.session.execute(select(rated.c.rag, func.count()).group_by(rated.c.rag))
-    return {rag: count for rag, count in rows if rag}
+def brag_breakdowns(today, thresholds=None):
+    """{dimension: {key: {rag: count}}} for the whole plan ("all"), departments, rights and priorities.
 
+    One statement: the rule RAG of each action is worked out once, then counted four ways.
+    """
+    rated = rated_actions(today, thresholds)
 
-def _grouped(rated, key_column, joined=None):
-    query = select(key_column, rated.c.rag, func.count())
-    if joined is not None:
-        query = query.select_from(joined).join(rated, rated.c.action_id == joined.c.action_id)
-    counts = defaultdict(dict)
-    for key, rag, count in db.session.execute(query.group_by(key_column, rated.c.rag)):
-        counts[key][rag] = count
+    def grouped(dimension, key, joined=None):
+        query = select(literal(dimension).label("dimension"), key.label("key"), rated.c.rag, func.count())
+        if joined is not None:
+            query = query.select_from(joined).join(rated, rated.c.action_id == joined.c.action_id)
+        return query.group_by(key, rated.c.rag)
+
+    statement = union_all(
+        grouped("all", literal(0)),
+        grouped("department", rated.c.department_id),
+        grouped("right", action_rights.c.right_id, action_rights),
+        grouped("priority", action_priorities.c.priority_id, action_priorities),
+    )
+    counts = {"all": {}, "department": defaultdict(dict), "right": defaultdict(dict), "priority": defaultdict(dict)}
+    for dimension, key, rag, count in db.session.execute(statement):
+        if not rag:
+            continue
+        if dimension == "all":
+            counts["all"][rag] = count
+        else:
+            counts[dimension][key][rag] = count
     return counts
 
 
-def by_department(rated):
+def by_department(counts):
     """BRAG counts per department that has any action."""
-    counts = _grouped(rated, rated.c.department_id)
     departments = db.session.scalars(
         select(Department).where(Department.id.in_(list(counts))).order_by(Department.name)
     )
     return [BragRow(d, d.name, counts[d.id]) for d in departments]
 
 
-def by_priority(rated):
+def by_priority(counts):
     """BRAG counts per priority, every priority listed."""
-    counts = _grouped(rated, action_priorities.c.priority_id, action_priorities)
     priorities = db.session.scalars(select(Priority).order_by(Priority.number))
     return [BragRow(p, p.label, counts.get(p.id, {})) for p in priorities]
 
 
-def by_right(rated):
+def by_right(counts):
     """BRAG counts per right of the Code in force, every right listed; rights with no open action stand out."""
-    counts = _grouped(rated, action_rights.c.right_id, action_rights)
     edition = current_app.config["CODE_EDITION"]
     rights = db.session.scalars(select(CodeRight).where(CodeRight.edition == edition).order_by(CodeRight.number))
     return [BragRow(r, r.label, counts.get(r.id, {})) for r in rights]
@@ -144,29 +156,40 @@ def recent_updates(limit=LIST_LIMIT):
     return db.session.scalars(query).unique().all()
 
 
-def pending_requests():
-    """Extension and closure requests waiting for the chair, oldest first."""
-    extensions = (
-        db.session.scalars(
-            select(ExtensionRequest)
-            .where(ExtensionRequest.state == RequestState.PENDING.value)
-            .options(*without_links(ExtensionRequest.action))
-            .order_by(ExtensionRequest.requested_at)
+def pending_requests(limit=LIST_LIMIT):
+    """The oldest extension and closure requests waiting for the chair, and how many wait in all."""
+    pending = RequestState.PENDING.value
+    total = db.session.scalar(
+        select(
+            select(func.count(ExtensionRequest.id)).where(ExtensionRequest.state == pending).scalar_subquery()
+            + select(func.count(ClosureRequest.id)).where(ClosureRequest.state == pending).scalar_subquery()
         )
-        .unique()
-        .all()
     )
     closures = (
         db.session.scalars(
             select(ClosureRequest)
-            .where(ClosureRequest.state == RequestState.PENDING.value)
+            .where(ClosureRequest.state == pending)
             .options(raiseload(ClosureRequest.evidence), *without_links(ClosureRequest.action))
-            .order_by(ClosureRequest.requested_at)
+            .order_by(ClosureRequest.requested_at, ClosureRequest.id)
+            .limit(limit)
         )
         .unique()
         .all()
     )
-    return extensions, closures
+    extensions = (
+        db.session.scalars(
+            select(ExtensionRequest)
+            .where(ExtensionRequest.state == pending)
+            .options(*without_links(ExtensionRequest.action))
+            .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+            .limit(max(limit - len(closures), 0))
+        )
+        .unique()
+        .all()
+        if len(closures) < limit
+        else []
+    )
+    return extensions, closures, total
 
 
 def brag_chart(title, rows):
@@ -179,18 +202,18 @@ def brag_chart(title, rows):
 
 def dashboard(today, thresholds=None):
     """Everything the dashboard shows, from a fixed number of queries."""
-    rated = rated_actions(today, thresholds)
-    departments = by_department(rated)
-    priorities = by_priority(rated)
+    counts = brag_breakdowns(today, thresholds)
+    departments = by_department(counts["department"])
+    priorities = by_priority(counts["priority"])
     overdue_actions, overdue_total = overdue(today)
     soon_days = current_app.config["DUE_SOON_DAYS"]
     soon_actions, soon_total = due_soon(today, soon_days)
-    extensions, closures = pending_requests()
+    extensions, closures, waiting_total = pending_requests()
     return {
-        "brag": brag_counts(rated),
+        "brag": counts["all"],
         "departments": departments,
         "priorities": priorities,
-        "rights": by_right(rated),
+        "rights": by_right(counts["right"]),
         "department_chart": brag_chart("BRAG by department", departments) if departments else None,
         "priority_chart": brag_chart("BRAG by priority", priorities),
         "overdue": overdue_actions,
@@ -201,4 +224,5 @@ def dashboard(today, thresholds=None):
         "recent_updates": recent_updates(),
         "pending_extensions": extensions,
         "pending_closures": closures,
+        "waiting_total": waiting_total,
     }

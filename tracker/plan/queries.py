@@ -3,13 +3,22 @@
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, or_, select, union
 from sqlalchemy.orm import defaultload, raiseload, selectinload
 
 from tracker.auth.models import User
 from tracker.common.quarters import quarter_of
 from tracker.plan.brag import current_thresholds, rule_rag_sql
-from tracker.plan.models import OPEN_STATUSES, Action, Rag, action_priorities, action_rights
+from tracker.plan.models import (
+    OPEN_STATUSES,
+    Action,
+    ClosureRequest,
+    ExtensionRequest,
+    Rag,
+    RequestState,
+    action_priorities,
+    action_rights,
+)
 
 DUE_WINDOWS = {
     "overdue": "Overdue",
@@ -52,6 +61,7 @@ class ActionFilters:
     priority: str = ""
     due: str = ""
     open_only: bool = False
+    waiting: bool = False
     sort: str = "due"
 
     @classmethod
@@ -67,6 +77,7 @@ class ActionFilters:
             priority=_digits(args.get("priority")),
             due=args.get("due") if args.get("due") in DUE_WINDOWS else "",
             open_only=args.get("open") == "1",
+            waiting=args.get("waiting") == "1",
             sort=args.get("sort") if args.get("sort") in SORTS else "due",
         )
         return filters
@@ -76,9 +87,9 @@ class ActionFilters:
         args = {}
         for item in fields(self):
             value = getattr(self, item.name)
-            if item.name == "open_only":
+            if item.name in ("open_only", "waiting"):
                 if value:
-                    args["open"] = "1"
+                    args["open" if item.name == "open_only" else "waiting"] = "1"
             elif value and not (item.name == "sort" and value == "due"):
                 args[item.name] = value
         return args
@@ -107,6 +118,15 @@ def _due_window(query, window, today):
     return query
 
 
+def waiting_for_decision():
+    """The ids of actions with an extension or sign-off request the chair has not decided."""
+    pending = RequestState.PENDING.value
+    return union(
+        select(ExtensionRequest.action_id).where(ExtensionRequest.state == pending),
+        select(ClosureRequest.action_id).where(ClosureRequest.state == pending),
+    )
+
+
 def filtered_actions(filters: ActionFilters, today, thresholds=None):
     """A select of actions matching the filters, sorted, with owners and links loaded."""
     thresholds = thresholds or current_thresholds()
@@ -128,6 +148,8 @@ def filtered_actions(filters: ActionFilters, today, thresholds=None):
         query = query.where(Action.status.in_(filters.status))
     if filters.open_only:
         query = query.where(Action.status.in_(OPEN_STATUSES))
+    if filters.waiting:
+        query = query.where(Action.id.in_(waiting_for_decision()))
     if filters.rag:
         query = query.where(rule_rag_sql(Action, today, thresholds).in_(filters.rag))
     if filters.owner:
