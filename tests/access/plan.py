@@ -39,6 +39,7 @@ def _ref(d):
 RULES = {
     "plan.action_list": {"method": "GET", "args": lambda d: {}, "expect": READ_ALL},
     "plan.my_actions": {"method": "GET", "args": lambda d: {}, "expect": READ_ALL},
+    "plan.rights_grid": {"method": "GET", "args": lambda d: {}, "expect": READ_ALL},
     "plan.action_detail": {"method": "GET", "args": _ref, "expect": READ_ALL},
     "plan.action_history": {"method": "GET", "args": _ref, "expect": READ_ALL},
     "plan.download_evidence": {

@@ -192,6 +192,18 @@ def test_a_long_queue_of_requests_shows_the_oldest_and_links_to_the_rest(client,
     assert sorted(listed(everything)) == waiting and 'name="waiting" type="checkbox" value="1" checked' in everything
 
 
+def test_rights_grid_counts_each_right_and_flags_those_without_an_open_action(client, auth, plan):
+    auth.sign_in("viewer")
+    page = text(client.get("/actions/by-right"))
+    assert "9 rights have no open action:</span> 1, 2, 5, 7, 8, 9, 10, 11, 12." in page
+    row = page[page.index("Right 3") :]
+    row = row[: row.index("</tr>")]
+    assert 'aria-label="1 red for Right 3' in row and "Add an action" not in page
+    auth.sign_out()
+    auth.sign_in("chair")
+    assert 'href="/actions/new?right=1"' in text(client.get("/actions/by-right"))
+
+
 def counting_queries(db):
     """Count the SQL statements run inside the block."""
 
@@ -235,7 +247,16 @@ def grow(make, lead, other, start, count):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/actions", "/actions?rag=amber&sort=rag", "/actions/mine", "/actions/VV-001", "/actions/VV-001/history"],
+    [
+        "/",
+        "/actions",
+        "/actions?rag=amber&sort=rag",
+        "/actions?waiting=1",
+        "/actions/by-right",
+        "/actions/mine",
+        "/actions/VV-001",
+        "/actions/VV-001/history",
+    ],
 )
 def test_page_query_count_does_not_grow_with_the_plan(app, client, make, db, url):
     lead = make.user("lead", department=make.department("Contact Management"))

@@ -70,10 +70,10 @@ def rated_actions(today, thresholds=None):
     )
 
 
-def brag_breakdowns(today, thresholds=None):
+def brag_breakdowns(today, thresholds=None, dimensions=("all", "department", "right", "priority")):
     """{dimension: {key: {rag: count}}} for the whole plan ("all"), departments, rights and priorities.
 
-    One statement: the rule RAG of each action is worked out once, then counted four ways.
+    One statement: the rule RAG of each action is worked out once, then counted each way asked for.
     """
     rated = rated_actions(today, thresholds)
 
@@ -83,12 +83,13 @@ def brag_breakdowns(today, thresholds=None):
             query = query.select_from(joined).join(rated, rated.c.action_id == joined.c.action_id)
         return query.group_by(key, rated.c.rag)
 
-    statement = union_all(
-        grouped("all", literal(0)),
-        grouped("department", rated.c.department_id),
-        grouped("right", action_rights.c.right_id, action_rights),
-        grouped("priority", action_priorities.c.priority_id, action_priorities),
-    )
+    queries = {
+        "all": lambda: grouped("all", literal(0)),
+        "department": lambda: grouped("department", rated.c.department_id),
+        "right": lambda: grouped("right", action_rights.c.right_id, action_rights),
+        "priority": lambda: grouped("priority", action_priorities.c.priority_id, action_priorities),
+    }
+    statement = union_all(*(queries[dimension]() for dimension in dimensions))
     counts = {"all": {}, "department": defaultdict(dict), "right": defaultdict(dict), "priority": defaultdict(dict)}
     for dimension, key, rag, count in db.session.execute(statement):
         if not rag:
@@ -98,6 +99,11 @@ def brag_breakdowns(today, thresholds=None):
         else:
             counts[dimension][key][rag] = count
     return counts
+
+
+def rights_grid(today, thresholds=None):
+    """BRAG counts per right of the Code in force, from one statement and one lookup."""
+    return by_right(brag_breakdowns(today, thresholds, dimensions=("right",))["right"])
 
 
 def by_department(counts):

@@ -77,6 +77,16 @@ def _by_urgency(actions, rags):
     return sorted(actions, key=lambda a: (SEVERITY[rags[a.id].rag], a.current_due_date, a.id))
 
 
+@bp.route("/by-right")
+@login_required
+def rights_grid():
+    """How many actions support each right of the Code, by BRAG, with rights that have no open action flagged."""
+    from tracker.plan.dashboard import rights_grid as grid
+
+    today = local_today()
+    return render_template("plan/rights.html", rights=grid(today), today=today)
+
+
 @bp.route("/mine")
 @login_required
 def my_actions():
