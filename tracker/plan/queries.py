@@ -127,12 +127,11 @@ def waiting_for_decision():
     )
 
 
-def filtered_actions(filters: ActionFilters, today, thresholds=None):
-    """A select of actions matching the filters, sorted, with owners and links loaded."""
+def filtered_actions(filters: ActionFilters, today, thresholds=None, with_links=True):
+    """A select of actions matching the filters, sorted, with owners loaded, and links unless told not to."""
     thresholds = thresholds or current_thresholds()
-    query = select(Action).options(
-        selectinload(Action.rights), selectinload(Action.priorities), selectinload(Action.touchpoints)
-    )
+    links = [selectinload(link) for link in LINKS] if with_links else without_links()
+    query = select(Action).options(*links)
     if filters.q:
         like = f"%{filters.q.lower()}%"
         owners = select(User.id).where(User.name.ilike(like))

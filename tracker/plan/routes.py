@@ -35,21 +35,18 @@ def _page_number():
 
 def filter_choices():
     """The options of the action list's filters."""
-    owners = db.session.scalars(
-        select(User).where(User.id.in_(select(Action.owner_id).distinct())).order_by(User.name)
-    ).all()
+    owners = db.session.execute(
+        select(User.id, User.name).where(User.id.in_(select(Action.owner_id).distinct())).order_by(User.name)
+    )
+    departments = db.session.execute(select(Department.id, Department.name).order_by(Department.name))
     edition = current_app.config["CODE_EDITION"]
+    rights = db.session.scalars(select(CodeRight).where(CodeRight.edition == edition).order_by(CodeRight.number))
     return {
         "statuses": [(s.value, s.label) for s in Status],
         "rags": [(r.value, r.label) for r in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)],
-        "owners": [(str(u.id), u.name) for u in owners],
-        "departments": [(str(d.id), d.name) for d in db.session.scalars(select(Department).order_by(Department.name))],
-        "rights": [
-            (str(r.id), r.label)
-            for r in db.session.scalars(
-                select(CodeRight).where(CodeRight.edition == edition).order_by(CodeRight.number)
-            )
-        ],
+        "owners": [(str(user_id), name) for user_id, name in owners],
+        "departments": [(str(department_id), name) for department_id, name in departments],
+        "rights": [(str(r.id), r.label) for r in rights],
         "priorities": [(str(p.id), p.label) for p in db.session.scalars(select(Priority).order_by(Priority.number))],
         "due_windows": list(DUE_WINDOWS.items()),
         "sorts": [(key, label) for key, (label, _) in SORTS.items()],
@@ -62,7 +59,8 @@ def action_list():
     """Find actions by status, BRAG, owner, department, right, priority, due date or words."""
     filters = ActionFilters.from_args(request.args)
     today = local_today()
-    page = db.paginate(filtered_actions(filters, today), page=_page_number(), per_page=LIST_PAGE_SIZE, error_out=False)
+    query = filtered_actions(filters, today, with_links=False)
+    page = db.paginate(query, page=_page_number(), per_page=LIST_PAGE_SIZE, error_out=False)
     return render_template(
         "plan/action_list.html",
         filters=filters,
