@@ -1,12 +1,12 @@
 """An action's timeline: writing entries, and reading them newest first a page at a time."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from tracker.common.dates import long_date
 from tracker.common.types import utcnow
 from tracker.extensions import db
-from tracker.plan.models import ActionUpdate, EntryKind, Rag, Status
+from tracker.plan.models import ActionUpdate, ClosureRequest, EntryKind, Evidence, ExtensionRequest, Rag, Status
 
 TIMELINE_PAGE_SIZE = 20
 HEADINGS = {
@@ -67,9 +67,11 @@ def timeline_page(action, page=1, per_page=TIMELINE_PAGE_SIZE):
         select(ActionUpdate)
         .where(ActionUpdate.action_id == action.id)
         .options(
-            selectinload(ActionUpdate.extension_request),
-            selectinload(ActionUpdate.closure_request),
-            selectinload(ActionUpdate.evidence),
+            # The action is already loaded: take it from the session rather than joining it again.
+            lazyload(ActionUpdate.action),
+            selectinload(ActionUpdate.extension_request).lazyload(ExtensionRequest.action),
+            selectinload(ActionUpdate.closure_request).lazyload(ClosureRequest.action),
+            selectinload(ActionUpdate.evidence).lazyload(Evidence.action),
         )
         .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
     )
