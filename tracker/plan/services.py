@@ -273,5 +273,13 @@ def post_update(action, actor, *, narrative, status, progress, declared_rag, upl
 
 
 def action_by_reference(reference):
-    """The action with this reference (case-insensitive), or None."""
-    return db.session.scalar(select(Action).where(func.upper(Action.reference) == (reference or "").upper()))
+    """The action with this reference (case-insensitive), or None.
+
+    References are nearly always stored in capitals (VV-001), so the unique index answers; only a
+    reference imported in other letters needs the slower case-blind search.
+    """
+    reference = (reference or "").strip()
+    found = db.session.scalar(select(Action).where(Action.reference.in_({reference, reference.upper()})))
+    if found is None and reference:
+        found = db.session.scalar(select(Action).where(func.upper(Action.reference) == reference.upper()))
+    return found
