@@ -37,16 +37,29 @@ EMPTY_FORM = """
 }
 """
 FIRST_PAGE = {"anon": "auth.sign_in"}
-# Beyond axe: a BRAG colour always comes with its word, and every chart with a table of its figures.
+# Beyond axe: a BRAG colour always comes with its word, and every chart is an image with a title and
+# a description that is shown beside a table of its figures (in its own section, where it has one).
 COLOUR_AND_CHARTS = """
 () => {
   const problems = [];
-  for (const tag of document.querySelectorAll("[class*='app-rag--']")) {
+  for (const tag of document.querySelectorAll("[class*='app-rag--'], [class*='app-count-card--']")) {
     if (!tag.innerText.trim()) problems.push(`a BRAG colour without its word: ${tag.outerHTML.slice(0, 80)}`);
   }
-  const charts = document.querySelectorAll("main svg.app-chart").length;
+  const charts = [...document.querySelectorAll("main svg.app-chart")];
   const tables = document.querySelectorAll("main table").length;
-  if (charts > tables) problems.push(`${charts} charts but ${tables} tables: show each chart's figures in a table`);
+  if (charts.length > tables) problems.push(`${charts.length} charts but ${tables} tables: show each chart's figures in a table`);
+  for (const chart of charts) {
+    const text = (id) => (document.getElementById(id)?.textContent || "").trim();
+    const [title, desc] = (chart.getAttribute("aria-labelledby") || "").split(/\\s+/).map(text);
+    const name = title || "untitled chart";
+    if (chart.getAttribute("role") !== "img" || chart.getAttribute("aria-hidden") === "true" || !title || !desc) {
+      problems.push(`${name}: a chart needs role="img", a title and a description for screen readers`);
+    }
+    const scope = chart.closest("section, main");
+    if (![...scope.querySelectorAll("table")].some((table) => !chart.contains(table))) {
+      problems.push(`${name}: no table of its figures in its section`);
+    }
+  }
   return problems;
 }
 """
@@ -170,7 +183,11 @@ def test_the_audit_names_the_rule_page_and_element_of_each_violation(audit_site)
     assert "image-alt [critical] on /privacy as anon: #no-alt" in message
     problems = page.evaluate(COLOUR_AND_CHARTS)
     assert problems[0].startswith("a BRAG colour without its word")
-    assert problems[1] == "1 charts but 0 tables: show each chart's figures in a table"
+    assert problems[1:] == [
+        "1 charts but 0 tables: show each chart's figures in a table",
+        'untitled chart: a chart needs role="img", a title and a description for screen readers',
+        "untitled chart: no table of its figures in its section",
+    ]
 
 
 def test_row_buttons_say_whose_row_they_act_on_to_screen_readers(audit_site):
