@@ -281,7 +281,7 @@ def test_analyst_previews_chair_publishes_and_subgroup_receives_the_report(page,
     expect(page.get_by_role("heading", level=1)).to_contain_text(last.label)
     page.get_by_role("link", name="Publish and send").click()
     expect(page.get_by_text("Priya Shah")).to_be_visible()
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish and send").click()
     expect(page.get_by_text(f"The {last.label} report is published. It is on its way to 2 people.")).to_be_visible()
 
     # The subgroup receives it: a real SMTP server, the PDF attached and readable.
