@@ -1,11 +1,15 @@
 """The audit set: every HTML page the app serves to each role, found from the URL map.
 
 URL arguments and the expected answer come from the access rules in tests/access/, so a new page
-is audited as soon as it has access rules (which the access matrix insists on). Pages that are
-not HTML (static files, JSON, downloads) are left out by their content type.
+is audited as soon as it has access rules (which the access matrix insists on). Files are left
+out without being fetched when their address names one (draft.pdf, actions.xlsx, feed.ics): the
+server may take many seconds to render a PDF on a busy machine, and the audit has no use for it.
+Anything else that is not HTML (evidence downloads, JSON) is left out by its content type, once.
 """
 
 from dataclasses import dataclass, field
+from posixpath import splitext
+from urllib.parse import urlsplit
 
 from flask import url_for
 from playwright.sync_api import Error as PlaywrightError
@@ -20,6 +24,8 @@ DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 640}
 # Answers that show the role nothing of the page itself.
 REFUSED = {301, 302, 303, 307, 308, 401, 403, 405}
+# How long a page may take to arrive on a loaded machine before the audit gives up on it.
+NAVIGATION_TIMEOUT_MS = 30_000
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,16 @@ def targets_for(app, world, role):
             expected = expect.get(role, expect.get("lead")) if rule["method"] == "GET" else "ok"
             if expected in REFUSED:
                 continue
-            targets.append(Target(endpoint, url_for(endpoint, **rule["args"](world)), expected))
+            url = url_for(endpoint, **rule["args"](world))
+            if names_a_file(url):
+                continue
+            targets.append(Target(endpoint, url, expected))
     return targets
+
+
+def names_a_file(url):
+    """Whether the address ends in a file name with an extension (report.pdf, app.js, feed.ics)."""
+    return bool(splitext(urlsplit(url).path)[1])
 
 
 @dataclass
@@ -65,6 +79,7 @@ class AuditSite:
     targets: dict
     forms_sent_empty: set = field(default_factory=set)  # (endpoint, field names) already audited
     focus_walked: set = field(default_factory=set)  # endpoints already walked with the Tab key
+    not_pages: set = field(default_factory=set)  # endpoints found to answer with a file or JSON
     _pages: dict = field(default_factory=dict)
 
     def page_as(self, role, viewport=DESKTOP):
@@ -75,6 +90,7 @@ class AuditSite:
             install_axe(context)
             page = context.new_page()
             page.set_default_timeout(10_000)
+            page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
             if role != "anon":
                 sign_in(page, _Person(self.emails[role]), password=self.password)
                 page.wait_for_load_state()
@@ -86,7 +102,9 @@ class AuditSite:
         """Open each HTML page the role is served in turn (but those of endpoints in skip); log surprises."""
         page = self.page_as(role, viewport)
         for target in self.targets[role]:
-            if target.endpoint not in skip and self.open(page, target, problems):
+            if target.endpoint in skip or target.endpoint in self.not_pages:
+                continue
+            if self.open(page, target, problems):
                 yield target
 
     def open(self, page, target, problems):
@@ -95,6 +113,7 @@ class AuditSite:
             response = page.goto(target.url)
         except PlaywrightError as error:
             if "Download is starting" in error.message or "ERR_ABORTED" in error.message:
+                self.not_pages.add(target.endpoint)
                 return False  # a file to save, not a page
             raise
         redirected = response.request.redirected_from is not None
@@ -108,7 +127,10 @@ class AuditSite:
             where = f", and went to {page.url}" if redirected else ""
             problems.append(f"{target} answered {status}{where}; the access rules expect {target.expected}")
             return False
-        return response.headers.get("content-type", "").startswith("text/html")
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            self.not_pages.add(target.endpoint)
+            return False
+        return True
 
     def close(self):
         for page in self._pages.values():

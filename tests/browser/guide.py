@@ -82,6 +82,12 @@ SHOTS = [
     Shot("admin-outbox", "admin", "notify.outbox"),
     Shot("admin-mail-settings", "admin", "notify.mail_settings"),
     Shot("admin-audit-log", "admin", "audit.audit_log"),
+    Shot("calendar", "lead", "calendar.settings"),
+    Shot("reports", "viewer", "reports.archive"),
+    Shot("report-draft", "admin", "reports.draft", lambda demo: {"quarter": demo.quarter}),
+    Shot("report-publish", "chair", "reports.publish", lambda demo: {"quarter": demo.quarter}),
+    Shot("admin-distribution", "admin", "reports.distribution", full_page=True),
+    Shot("admin-import", "admin", "exchange.new_import"),
 ]
 
 
@@ -100,6 +106,8 @@ def load_guide_demo():
     load_reference_data()
     users, _ = load_demo(actions=DEMO_ACTIONS, today=local_today())
     db.session.commit()
+    latest = quarter_of(local_today()).previous()  # the latest quarter with demo figures
+    _load_reports(users[Role.CHAIR], published=latest.previous(), awaiting=latest)
     actions = db.session.scalars(select(Action).order_by(Action.reference)).all()
     lead = users[Role.LEAD]
     return SimpleNamespace(
@@ -112,8 +120,24 @@ def load_guide_demo():
         pending_extension=db.session.scalars(
             select(ExtensionRequest).where(ExtensionRequest.state == RequestState.PENDING.value)
         ).first(),
-        quarter=quarter_of(local_today()).previous(),  # the latest quarter with demo figures
+        quarter=latest,
     )
+
+
+def _load_reports(chair, *, published, awaiting):
+    """The subgroup's distribution list, a published report and one awaiting the chair's approval."""
+    from tracker.extensions import db
+    from tracker.reports import services
+
+    for name, email, organisation in [
+        ("Priya Shah", "priya.shah@lcjb.example.org", "Local Criminal Justice Board"),
+        ("Tom Hale", "tom.hale@cps.example.org", "Crown Prosecution Service"),
+        ("Ruth Okafor", "ruth.okafor@victimsupport.example.org", "Victim Support"),
+    ]:
+        services.save_recipient(None, name=name, email=email, organisation=organisation)
+    services.publish_report(services.build_report(published, user=chair), chair)
+    services.build_report(awaiting, user=chair)
+    db.session.commit()
 
 
 def shot_urls(app, demo, shots=SHOTS):

@@ -37,16 +37,32 @@ EMPTY_FORM = """
 }
 """
 FIRST_PAGE = {"anon": "auth.sign_in"}
-# Beyond axe: a BRAG colour always comes with its word, and every chart with a table of its figures.
+# Beyond axe: a BRAG colour always comes with its word, and every chart is an image with a title and
+# a description that is shown beside a table of its figures (in its own section, where it has one).
+# And no page shows its own markup as text (HTML escaped twice, which screen readers read out too).
 COLOUR_AND_CHARTS = """
 () => {
   const problems = [];
-  for (const tag of document.querySelectorAll("[class*='app-rag--']")) {
+  const markup = document.body.innerText.match(/<\\/?(span|a|strong|em|p|div|br)\\b[^>]*>/);
+  if (markup) problems.push(`markup shown as text: ${markup[0]}`);
+  for (const tag of document.querySelectorAll("[class*='app-rag--'], [class*='app-count-card--']")) {
     if (!tag.innerText.trim()) problems.push(`a BRAG colour without its word: ${tag.outerHTML.slice(0, 80)}`);
   }
-  const charts = document.querySelectorAll("main svg.app-chart").length;
+  const charts = [...document.querySelectorAll("main svg.app-chart")];
   const tables = document.querySelectorAll("main table").length;
-  if (charts > tables) problems.push(`${charts} charts but ${tables} tables: show each chart's figures in a table`);
+  if (charts.length > tables) problems.push(`${charts.length} charts but ${tables} tables: show each chart's figures in a table`);
+  for (const chart of charts) {
+    const text = (id) => (document.getElementById(id)?.textContent || "").trim();
+    const [title, desc] = (chart.getAttribute("aria-labelledby") || "").split(/\\s+/).map(text);
+    const name = title || "untitled chart";
+    if (chart.getAttribute("role") !== "img" || chart.getAttribute("aria-hidden") === "true" || !title || !desc) {
+      problems.push(`${name}: a chart needs role="img", a title and a description for screen readers`);
+    }
+    const scope = chart.closest("section, main");
+    if (![...scope.querySelectorAll("table")].some((table) => !chart.contains(table))) {
+      problems.push(`${name}: no table of its figures in its section`);
+    }
+  }
   return problems;
 }
 """
@@ -169,22 +185,30 @@ def test_the_audit_names_the_rule_page_and_element_of_each_violation(audit_site)
     message = report(audit(page, "/privacy as anon"))
     assert "image-alt [critical] on /privacy as anon: #no-alt" in message
     problems = page.evaluate(COLOUR_AND_CHARTS)
-    assert problems[0].startswith("a BRAG colour without its word")
-    assert problems[1] == "1 charts but 0 tables: show each chart's figures in a table"
+    assert problems[0] == "markup shown as text: <span class='govuk-visually-hidden'>"
+    assert problems[1].startswith("a BRAG colour without its word")
+    assert problems[2:] == [
+        "1 charts but 0 tables: show each chart's figures in a table",
+        'untitled chart: a chart needs role="img", a title and a description for screen readers',
+        "untitled chart: no table of its figures in its section",
+    ]
 
 
-def test_row_buttons_say_whose_row_they_act_on_to_screen_readers(audit_site):
+@pytest.mark.parametrize(("url", "verb"), [("/admin/users", "Deactivate"), ("/reports/distribution", "Remove")])
+def test_row_buttons_say_whose_row_they_act_on_to_screen_readers(audit_site, url, verb):
     page = audit_site.page_as("admin")
-    page.goto("/admin/users")
+    page.goto(url)
     first_row = page.locator("tbody tr").filter(has=page.get_by_role("button")).first
-    name = first_row.get_by_role("link").inner_text()
-    button = first_row.get_by_role("button")
-    shown = button.evaluate(
-        "(el) => [...el.childNodes].filter((n) => !n.classList?.contains('govuk-visually-hidden'))"
-        ".map((n) => n.textContent).join('').trim()"
-    )
-    assert shown == "Deactivate"
-    assert page.get_by_role("button", name=f"Deactivate {name}", exact=True).count() == 1
+    name = first_row.get_by_role("link").evaluate(SHOWN_TEXT)
+    assert first_row.get_by_role("button").evaluate(SHOWN_TEXT) == verb
+    assert page.get_by_role("button", name=f"{verb} {name}", exact=True).count() == 1
+
+
+# What a sighted person reads on an element: its text without the parts only screen readers get.
+SHOWN_TEXT = """
+(el) => [...el.childNodes].filter((n) => !n.classList?.contains("govuk-visually-hidden"))
+  .map((n) => n.textContent).join("").trim()
+"""
 
 
 # Built through the DOM rather than HTML: the app's CSP refuses inline style attributes.
@@ -196,6 +220,7 @@ PLANT_FAULTS = """
   add("input", "no-label", (el) => { el.type = "text"; });
   add("p", "faint", (el) => { el.textContent = "Faint text"; el.style.color = "#bbb"; });
   add("strong", "colour-only", (el) => { el.className = "app-rag app-rag--red"; });
+  add("button", "escaped", (el) => { el.textContent = "Remove<span class='govuk-visually-hidden'> Priya</span>"; });
   const chart = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   chart.setAttribute("class", "app-chart");
   chart.setAttribute("aria-hidden", "true");
