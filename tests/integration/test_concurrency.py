@@ -221,3 +221,20 @@ def test_deciding_a_request_someone_else_decided_changes_nothing_and_says_so(app
     assert (again.status, again.current_due_date, again.progress) == after_first
     assert db.session.get(type(pending), pending.id).decided_by_id == admin.id
     assert [db.session.scalar(select(func.count(model.id))) for model in (ActionUpdate, AuditEvent)] == counts
+
+
+def test_cancelling_an_action_someone_else_cancelled_changes_nothing_and_keeps_the_reason(app, make, db):
+    from tracker.plan.models import Action
+
+    action = make.action()
+    url = f"/actions/{action.reference}/cancel"
+    chair_tab, admin_tab = signed_in(app, make.user("chair")), signed_in(app, make.user("admin"))
+    assert admin_tab.post(url, data={"reason": "Merged into another action"}).status_code == 302
+
+    late = chair_tab.post(url, data={"reason": "Duplicate of the letter action"})
+
+    page = late.get_data(as_text=True)
+    assert "Only an open action can be cancelled" in page and "so it cannot be cancelled" in page
+    assert "What you wrote (not saved)" in page and "Duplicate of the letter action" in page
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).cancel_reason == "Merged into another action"
