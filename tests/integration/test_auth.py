@@ -144,3 +144,19 @@ def test_role_change_ends_the_users_sessions(client, auth, make, db):
     )
     assert response.status_code == 302
     assert other.get("/").status_code == 302
+
+
+def test_an_old_password_is_never_forced_to_change(client, make, db):
+    """NCSC guidance: no periodic expiry. Years after it was set, the password still just works."""
+    from datetime import timedelta
+
+    from tracker.common.types import utcnow
+
+    user = make.user("chair")
+    user.created_at = user.last_sign_in_at = utcnow() - timedelta(days=3 * 365)
+    db.session.commit()
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302 and response.location == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "Dashboard - Victims Code Action Tracker" in page
+    assert "change your password" not in page.lower() and "password has expired" not in page.lower()

@@ -29,7 +29,7 @@ def test_update_with_a_file_stores_it_and_it_downloads_safely(client, auth, make
     auth.sign_in(action.owner)
     response = client.post(
         f"/actions/{action.reference}/update",
-        data=update_with(PDF, "../../Audit <May>|*.pdf"),
+        data=update_with(PDF, "Audit <May>|*.pdf"),
         content_type="multipart/form-data",
     )
     assert response.status_code == 302

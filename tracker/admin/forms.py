@@ -104,3 +104,7 @@ class DepartmentForm(FlaskForm):
         existing = db.session.scalar(select(Department).where(Department.name == field.data.strip()))
         if existing is not None and existing is not self.editing:
             raise ValidationError("A department with this name already exists")
+
+
+class EditDepartmentForm(VersionedForm, DepartmentForm):
+    """A new name for a department, refused when someone else saved first."""

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.admin import bp, services
-from tracker.admin.forms import DepartmentForm, EditUserForm, NewUserForm
+from tracker.admin.forms import DepartmentForm, EditDepartmentForm, EditUserForm, NewUserForm
 from tracker.auth.models import Department, User
 from tracker.common.concurrency import EditConflict, show_conflict
 from tracker.common.permissions import require
@@ -118,10 +118,14 @@ def departments():
 def edit_department(department_id):
     """Rename a department."""
     department = db.session.get(Department, department_id) or abort(404)
-    form = DepartmentForm(obj=department, editing=department)
+    form = EditDepartmentForm(obj=department, editing=department)
+    form.track_version(department)
     if form.validate_on_submit():
-        services.save_department(department, form.name.data)
-        db.session.commit()
+        try:
+            with form.saving():
+                services.save_department(department, form.name.data)
+        except EditConflict:
+            return show_conflict(form, "admin/department_form.html", department=department)
         flash("The department has been renamed.", "success")
         return redirect(url_for("admin.departments"))
     return render_template("admin/department_form.html", form=form, department=department)

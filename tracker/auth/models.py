@@ -37,8 +37,11 @@ class Department(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     users = relationship("User", back_populates="department", lazy="raise_on_sql")
+
+    __mapper_args__ = {"version_id_col": version_id}
 
     def __repr__(self):
         return f"<Department {self.name}>"

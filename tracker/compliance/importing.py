@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass, field
 
 from tracker.common.quarters import Quarter
+from tracker.common.uploads import UploadRefused, check_name
 from tracker.compliance import services
 from tracker.compliance.figures import read_figures
 from tracker.reference.services import current_edition, current_rights
@@ -78,6 +79,10 @@ class ImportPlan:
 
 def decode(filename, content_type, data, max_bytes):
     """The text of an uploaded CSV file, or UnreadableFile saying what is wrong with it."""
+    try:
+        check_name(filename)
+    except UploadRefused as refusal:
+        raise UnreadableFile(str(refusal)) from None
     if not (filename or "").lower().endswith(".csv"):
         raise UnreadableFile("The selected file must be a CSV file, ending .csv")
     if len(data) > max_bytes:

@@ -15,6 +15,7 @@ import filetype
 from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
 
+from tracker.common.uploads import UploadRefused, check_name, describe_size
 from tracker.exchange.columns import heading_score
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -60,17 +61,17 @@ class Table:
         return (row_number, column) in self.sheet.percent_cells
 
 
-def _megabytes(size):
-    return f"{size / (1024 * 1024):.0f} MB"
-
-
 def check_upload(filename, data, max_bytes):
     """'xlsx' or 'csv' for a file the import can read; ImportRefused with the reason otherwise."""
+    try:
+        check_name(filename)
+    except UploadRefused as refusal:
+        raise ImportRefused(str(refusal)) from None
     if not data:
         raise ImportRefused("The selected file is empty")
     if len(data) > max_bytes:
         raise ImportRefused(
-            f"The selected file is {_megabytes(len(data))}. It must be smaller than {_megabytes(max_bytes)}: "
+            f"The selected file is {describe_size(len(data))}. It must be smaller than {describe_size(max_bytes)}: "
             "split the plan into smaller files, or remove pictures and unused sheets"
         )
     if data.startswith(CFB_MAGIC):

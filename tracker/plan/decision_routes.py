@@ -32,16 +32,24 @@ def _decide(action, pending, decide, template, outcome):
             services.check_version(pending, form.version_id.data)
             decide(pending, actor(), approve=approve, reason=form.reason.data)
         except StaleEdit:
-            db.session.rollback()
-            flash(DECIDED_ELSEWHERE, "warning")
+            return _decided_elsewhere(form, action, pending, template)
         except PlanError as error:
             show_error(form, error)
         else:
             if commit_or_conflict():
                 flash(outcome[approve], "success")
                 return redirect(url_for("plan.action_detail", reference=action.reference))
-            flash(DECIDED_ELSEWHERE, "warning")
+            return _decided_elsewhere(form, action, pending, template)
     return render_template(template, form=form, action=action, pending=pending, rag=rag_of(action))
+
+
+def _decided_elsewhere(form, action, pending, template):
+    """Change nothing, show the decision already made and hand back what the person wrote."""
+    db.session.rollback()
+    db.session.refresh(pending)
+    flash(DECIDED_ELSEWHERE, "warning")
+    context = {"action": action, "pending": pending, "rag": rag_of(action), "unsaved_reason": form.reason.data}
+    return render_template(template, form=form, **context), 409
 
 
 @bp.route("/<reference>/extension/<int:request_id>", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ import filetype
 from flask import current_app
 
 from tracker.audit.services import record
+from tracker.common.uploads import UploadRefused, check_name
 from tracker.extensions import db
 from tracker.plan.errors import PlanError
 from tracker.plan.models import EntryKind, Evidence
@@ -129,6 +130,10 @@ def check_file(filename, data, limit=None):
     name = clean_filename(filename)
     if not filename:
         raise PlanError("Select a file", "file")
+    try:
+        check_name(filename)
+    except UploadRefused as refusal:
+        raise PlanError(str(refusal), "file") from None
     if not data:
         raise PlanError("The selected file is empty", "file")
     if len(data) > limit:

@@ -2,10 +2,11 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 
+from tracker.common.concurrency import EditConflict, show_conflict
 from tracker.common.permissions import require
 from tracker.extensions import db
 from tracker.reports import bp, services
-from tracker.reports.forms import RecipientForm
+from tracker.reports.forms import EditRecipientForm, RecipientForm
 from tracker.reports.models import DistributionRecipient
 
 
@@ -29,16 +30,20 @@ def distribution():
 def edit_recipient(recipient_id):
     """Change someone's details, or stop sending them reports."""
     recipient = db.session.get(DistributionRecipient, recipient_id) or abort(404)
-    form = RecipientForm(obj=recipient, editing=recipient)
+    form = EditRecipientForm(obj=recipient, editing=recipient)
+    form.track_version(recipient)
     if form.validate_on_submit():
-        services.save_recipient(
-            recipient,
-            name=form.name.data,
-            email=form.email.data,
-            organisation=form.organisation.data,
-            active=form.active.data,
-        )
-        db.session.commit()
+        try:
+            with form.saving():
+                services.save_recipient(
+                    recipient,
+                    name=form.name.data,
+                    email=form.email.data,
+                    organisation=form.organisation.data,
+                    active=form.active.data,
+                )
+        except EditConflict:
+            return show_conflict(form, "reports/recipient_form.html", recipient=recipient)
         flash(f"{recipient.name}'s details are saved.", "success")
         return redirect(url_for("reports.distribution"))
     return render_template("reports/recipient_form.html", form=form, recipient=recipient)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from tracker.common.concurrency import VersionedForm
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
 from tracker.extensions import db
@@ -92,3 +93,7 @@ class RecipientForm(FlaskForm):
         existing = db.session.scalar(select(DistributionRecipient).where(DistributionRecipient.email == email))
         if existing is not None and existing is not self.editing:
             raise ValidationError("This email address is already on the distribution list")
+
+
+class EditRecipientForm(VersionedForm, RecipientForm):
+    """Changes to someone on the distribution list, refused when someone else saved first."""

@@ -106,3 +106,6 @@ class DistributionRecipient(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     organisation: Mapped[str] = mapped_column(String(160), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
