@@ -87,9 +87,9 @@ def test_exceptions_list_red_and_overdue_actions_with_dates_history_and_commenta
     exceptions = section(html, "exceptions")
     assert "3 open actions are Red or past the due date." in exceptions
     assert [m for m in re.findall(r"VV-\d{3}", exceptions)] == ["VV-102", "VV-104", "VV-107"]
-    assert "Red blocked." in exceptions and "Owner says Amber." in exceptions
+    assert "Red: blocked." in exceptions and "Owner says Amber." in exceptions
     assert "Latest update, 15 December 2026, Jordan Blake: Waiting on the crime recording system change." in exceptions
-    assert "Red 11 days past due date of 20 December 2026" in exceptions
+    assert "Red: 11 days past due date of 20 December 2026" in exceptions
     assert "Due 30 June 2026." in exceptions and "No progress update yet." in exceptions
 
     log = section(html, "log")
