@@ -124,46 +124,46 @@ def report(options):
     render_pdf = find_callable("tracker.reports", "render_report_pdf")
     if not (build_snapshot and render_html and render_pdf):
         return unavailable("tracker.reports has no build_snapshot, render_report_html and render_report_pdf yet")
+    from playwright.sync_api import sync_playwright
+
     quarter = _previous_quarter()
-    builds, pdf_only = [], []
-    for _ in range(options.repeat):
-        started = time.perf_counter()
-        html = render_html(build_snapshot(quarter))
-        pdf_seconds, pdf = timed(render_pdf, html)
-        builds.append(time.perf_counter() - started)
-        pdf_only.append(pdf_seconds)
-    weasyprint_peak = peak_rss_mib("self")
-    chromium_seconds, chromium_pdf = _chromium_print(html, options.repeat)
+    builds, pdf_only, printing = [], [], []
+    with sync_playwright() as playwright:
+        # Rounds alternate the two engines, so that a burst of load on the shared machine falls on both.
+        # Chromium is started for its turn and stopped after it, so that its idle processes take no
+        # time from WeasyPrint's turn; starting it is not timed.
+        for _ in range(options.repeat):
+            started = time.perf_counter()
+            html = render_html(build_snapshot(quarter))
+            pdf_seconds, pdf = timed(render_pdf, html)
+            builds.append(time.perf_counter() - started)
+            pdf_only.append(pdf_seconds)
+            chromium_seconds, chromium_pdf = _chromium_print(playwright, html)
+            printing.append(chromium_seconds)
     return {
         "quarter": str(quarter),
         "build_seconds": statistics.median(builds),
         "pdf_seconds": statistics.median(pdf_only),
-        "chromium_seconds": chromium_seconds,
-        "weasyprint_peak_rss_mib": round(weasyprint_peak, 1),
+        "chromium_seconds": statistics.median(printing),
+        "round_ratios": [round(build / chromium, 2) for build, chromium in zip(builds, printing, strict=True)],
+        # Chromium prints in processes of its own, so this process's peak is WeasyPrint's.
+        "weasyprint_peak_rss_mib": round(peak_rss_mib("self"), 1),
         "pages": _page_count(pdf),
         "chromium_pages": _page_count(chromium_pdf),
         "html_kib": round(len(html.encode()) / 1024),
     }
 
 
-def _chromium_print(html, repeat):
-    """Median seconds for Chromium to lay out and print the same HTML to an A4 PDF."""
-    from playwright.sync_api import sync_playwright
-
-    seconds = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
-        for _ in range(repeat):
-            page = browser.new_page()
-            started = time.perf_counter()
-            page.set_content(html, wait_until="load")
-            pdf = page.pdf(format="A4", print_background=True)
-            seconds.append(time.perf_counter() - started)
-            page.close()
-        browser.close()
-    return statistics.median(seconds), pdf
+def _chromium_print(playwright, html):
+    """Seconds for Chromium to lay out and print the HTML to an A4 PDF, and the PDF."""
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+    page = browser.new_page()
+    started = time.perf_counter()
+    page.set_content(html, wait_until="load")
+    pdf = page.pdf(format="A4", print_background=True)
+    seconds = time.perf_counter() - started
+    browser.close()
+    return seconds, pdf
 
 
 def _page_count(pdf):

@@ -275,7 +275,8 @@ def measure_report(bench):
         "<= 1.5x",
         ratio <= 1.5,
         ratio,
-        f"PDF step alone {answer['pdf_seconds'] / answer['chromium_seconds']:.2f}x",
+        f"PDF step alone {answer['pdf_seconds'] / answer['chromium_seconds']:.2f}x; "
+        f"rounds {', '.join(f'{r:.2f}x' for r in answer.get('round_ratios', []))}",
     )
     peak = answer["weasyprint_peak_rss_mib"]
     bench.figures.add(group, "peak memory building the PDF", mib(peak), "< 500 MiB", peak < 500, peak)

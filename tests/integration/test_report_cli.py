@@ -1,6 +1,11 @@
 """`flask report build` writes a draft PDF (and HTML) to files, storing nothing."""
 
 import io
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -8,6 +13,8 @@ from sqlalchemy import func, select
 from tests.integration.report_history import crafted_history
 from tracker.reports import cli
 from tracker.reports.models import Report
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_builds_a_draft_to_files_quietly_when_not_on_a_terminal(runner, db, make, tmp_path):
@@ -43,3 +50,46 @@ def test_refuses_a_quarter_it_cannot_read_or_that_has_not_started(runner, db, tm
     future = runner.invoke(args=["report", "build", "--quarter", "2099/00-Q1", "--out", out])
     assert future.exit_code == 2 and "2099/00 Q1 has not started yet." in future.output
     assert not (tmp_path / "r.pdf").exists()
+
+
+def _read_all(fd):
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the terminal closes when the command exits
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
+def test_the_command_on_a_real_terminal_shows_its_progress(app, db, make, tmp_path):
+    crafted_history(db, make)
+    pdf_path = tmp_path / "q3.pdf"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRACKER_", "DATABASE_URL"))}
+    env.update(
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        TRACKER_INSTANCE_PATH=str(tmp_path / "instance"),
+        TRACKER_ENV="embedded",
+        COLUMNS="100",
+    )
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "report", "build"]
+    process = subprocess.Popen(
+        [*command, "--quarter", "2026/27-Q3", "--out", str(pdf_path)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    output = _read_all(leader)
+    os.close(leader)
+    assert process.wait(timeout=120) == 0, output
+
+    assert "Reading the plan" in output and "Laying out pages" in output and "100%" in output
+    pages = len(PdfReader(pdf_path).pages)
+    assert f"Draft 2026/27 Q3 report: {pages} pages" in output and str(pdf_path) in output

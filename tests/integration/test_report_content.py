@@ -12,8 +12,10 @@ from tests.integration.report_history import (
     EXPECTED_Q3_MOVEMENT,
     Q2,
     Q3,
+    at,
     crafted_history,
 )
+from tracker.plan.models import ClosureRequest, Evidence
 from tracker.reports.models import Report, ReportNotes
 from tracker.reports.render import render_report_html
 from tracker.reports.services import build_report
@@ -87,9 +89,9 @@ def test_exceptions_list_red_and_overdue_actions_with_dates_history_and_commenta
     exceptions = section(html, "exceptions")
     assert "3 open actions are Red or past the due date." in exceptions
     assert [m for m in re.findall(r"VV-\d{3}", exceptions)] == ["VV-102", "VV-104", "VV-107"]
-    assert "Red blocked." in exceptions and "Owner says Amber." in exceptions
+    assert "Red: blocked." in exceptions and "Owner says Amber." in exceptions
     assert "Latest update, 15 December 2026, Jordan Blake: Waiting on the crime recording system change." in exceptions
-    assert "Red 11 days past due date of 20 December 2026" in exceptions
+    assert "Red: 11 days past due date of 20 December 2026" in exceptions
     assert "Due 30 June 2026." in exceptions and "No progress update yet." in exceptions
 
     log = section(html, "log")
@@ -126,6 +128,33 @@ def test_completed_priorities_rights_and_decisions(db, make):
     assert "11 of 12 rights have no open action" in rights and "No open action" in rights
     priority_2 = next(p for p in snapshot["priorities"] if p["number"] == 2)
     assert priority_2 == {**priority_2, "total": 6, "open": 5, "completed_in_quarter": 1, "average_progress": 36}
+
+
+def test_completed_actions_show_the_sign_off_summary_and_evidence(db, make):
+    actions = crafted_history(db, make)
+    signed_off = actions["VV-103"]
+    db.session.add_all(
+        [
+            ClosureRequest(
+                action_id=signed_off.id,
+                requested_by_id=signed_off.owner_id,
+                requested_at=at(2026, 11, 18),
+                summary="Every victim is now offered a statement at first contact.",
+                state="approved",
+                decided_at=at(2026, 11, 20),
+            ),
+            Evidence(action_id=signed_off.id, description="Revised VPS leaflet", filename="vps.pdf"),
+            Evidence(action_id=signed_off.id, is_link=True, url="https://example.org/minutes", description=""),
+        ]
+    )
+    db.session.commit()
+    completed = section(render_report_html(build_snapshot(Q3, today=AFTER_Q3)), "completed")
+    assert completed == (
+        "Completed this quarter VV-103: Offer every victim a Victim Personal Statement "
+        "Signed off on 20 November 2026. Owner: Jordan Blake, Contact Management. "
+        "Every victim is now offered a statement at first contact. "
+        "Evidence: Revised VPS leaflet (file); https://example.org/minutes (link)."
+    )
 
 
 def test_charts_are_svg_with_titles_and_the_same_figures_in_tables(db, make):

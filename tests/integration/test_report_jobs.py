@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.integration.report_history import Q3, crafted_history
-from tracker.notify.models import OutboundEmail
+from tracker.notify import scheduler as scheduler_module
+from tracker.notify.models import JobRun, OutboundEmail
+from tracker.notify.scheduler import TrackerScheduler
 from tracker.reports import jobs, services
 from tracker.reports.jobs import JOBS, build_due_report, report_due_on
 from tracker.reports.models import Report, ReportState
@@ -61,6 +63,33 @@ def test_builds_once_on_the_due_day_and_tells_the_chair(db, plan):
 def test_a_scheduler_that_was_down_builds_the_missed_report_when_it_runs(db, plan):
     assert build_due_report(london(2027, 2, 20, 9)) == "Built the 2026/27 Q3 report; it awaits the chair's approval"
     assert db.session.scalar(select(Report.quarter)) == "2026/27 Q3"
+
+
+def test_a_scheduler_starting_after_downtime_catches_up_the_missed_build(app, db, plan, monkeypatch):
+    # The scheduler last ran the job on 7 January, the day before the report was due, then went
+    # down until 20 February; on taking the lease it runs the missed job at once.
+    db.session.add(JobRun(name="reports.build_due_report", last_started_at=london(2027, 1, 7, 6)))
+    db.session.commit()
+    monkeypatch.setattr(scheduler_module, "utcnow", lambda: london(2027, 2, 20, 9))
+    scheduler = TrackerScheduler(app, jobs=JOBS)
+    try:
+        scheduler.heartbeat()
+    finally:
+        scheduler.shutdown()
+
+    run = db.session.get(JobRun, "reports.build_due_report")
+    assert run.last_result == "Built the 2026/27 Q3 report; it awaits the chair's approval"
+    report = db.session.scalar(select(Report))
+    assert report.quarter == "2026/27 Q3" and report.snapshot["as_at"] == "2026-12-31"
+    assert len(_mail_to(db, plan.email)) == 1
+
+    # A second start finds nothing missed and builds nothing more.
+    again = TrackerScheduler(app, jobs=JOBS)
+    try:
+        again.heartbeat()
+    finally:
+        again.shutdown()
+    assert _reports(db) == 1 and len(_mail_to(db, plan.email)) == 1
 
 
 def test_losing_a_race_to_another_process_is_harmless(db, plan, monkeypatch):

@@ -2,13 +2,16 @@
 
 import hashlib
 import io
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
-from tests.integration.report_history import AFTER_Q3, Q3, crafted_history
+from tests.integration.report_history import AFTER_Q3, Q3, at, crafted_history
+from tracker.plan.models import ActionUpdate
 from tracker.reports.render import render_report_html, render_report_pdf
 from tracker.reports.services import build_report
+from tracker.reports.snapshot import build_snapshot
 
 
 @pytest.fixture()
@@ -72,6 +75,9 @@ def test_pdf_is_tagged_titled_and_in_british_english(stored_report):
     assert tags["/Table"] >= 3 and tags["/TH"] > 0 and tags["/Figure"] == 3, "tables have headers; charts are figures"
     assert bool(root["/MarkInfo"]["/Marked"])
     assert root["/Lang"] == "en-GB"
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp, "the PDF declares itself PDF/UA-1"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"], "readers show the title, not the file name"
     assert reader.metadata.title == "Victims' Code improvement plan: quarterly update, 2026/27 Q3"
     assert stored_report.sha256 == hashlib.sha256(stored_report.pdf).hexdigest()
     assert stored_report.pdf_size == len(stored_report.pdf)
@@ -79,9 +85,46 @@ def test_pdf_is_tagged_titled_and_in_british_english(stored_report):
 
 def test_a_draft_says_so_on_its_cover_and_title(db, make):
     crafted_history(db, make)
-    from tracker.reports.snapshot import build_snapshot
-
     pdf = render_report_pdf(render_report_html(build_snapshot(Q3, today=AFTER_Q3), draft=True))
     reader = PdfReader(io.BytesIO(pdf))
     assert "Draft: not yet approved" in reader.pages[0].extract_text()
     assert reader.metadata.title.startswith("Draft: ")
+
+
+def test_no_action_is_split_across_pages(db, make):
+    """Each action's block (heading, ratings, latest commentary) and each table row keeps to one page."""
+    lead = make.user("lead", name="Jordan Blake")
+    for number in range(201, 261):
+        action = make.action(
+            owner=lead,
+            reference=f"VV-{number}",
+            title=f"Agree a shared approach to contact with victims, workstream {number}",
+            start=date(2026, 5, 1),
+            created_at=at(2026, 5, 1),
+            due=date(2027, 9, 30),
+            progress=50,
+            last_update_at=at(2026, 12, 10),
+            declared_rag="green",
+        )
+        db.session.add(
+            ActionUpdate(
+                action_id=action.id,
+                author_id=lead.id,
+                created_at=at(2026, 12, 10),
+                kind="update",
+                narrative=f"Commentary{number} " + "The group met the department team and agreed the next steps. " * 3,
+                status="in_progress",
+                progress=50,
+                declared_rag="green",
+            )
+        )
+    db.session.commit()
+    reader = PdfReader(io.BytesIO(render_report_pdf(render_report_html(build_snapshot(Q3, today=AFTER_Q3)))))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+
+    log_pages = set()
+    for number in range(201, 261):
+        [heading_page] = [i for i, text in enumerate(pages) if f"VV-{number}: Agree a shared" in text]
+        assert f"Commentary{number} " in pages[heading_page], f"VV-{number}'s commentary runs onto the next page"
+        log_pages.add(heading_page)
+    assert len(log_pages) >= 3, "the log spans pages, so page breaks fall between blocks"
