@@ -58,12 +58,15 @@ class ParsedRow:
         self.failed.add(key)
 
 
+RUNS_OF_SPACE = re.compile(r"\s+")
+
+
 def normalise_name(value):
-    return re.sub(r"\s+", " ", (value or "").replace(".", " ")).strip().lower()
+    return RUNS_OF_SPACE.sub(" ", (value or "").replace(".", " ")).strip().lower()
 
 
 def normalise_narrative(value):
-    return re.sub(r"\s+", " ", value or "").strip().lower()
+    return RUNS_OF_SPACE.sub(" ", value or "").strip().lower()
 
 
 class Lookups:

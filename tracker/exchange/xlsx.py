@@ -33,7 +33,7 @@ class WorksheetCells:
 
 
 def _local(name):
-    return name.rpartition("}")[2]
+    return name.rpartition(":")[2]
 
 
 def _refuse(*_args):
@@ -41,17 +41,33 @@ def _refuse(*_args):
 
 
 def _parse(source, start, end=None, text=None):
-    """Run expat over a file-like object with namespace-free tag names handed to the callbacks."""
-    parser = expat.ParserCreate(namespace_separator="}")
+    """Run expat over a file-like object, handing the callbacks tag names without their prefix.
+
+    Parts almost always use the default namespace, so the handlers are called directly; a part
+    whose root element carries a prefix ('x:worksheet') gets them stripped on the way.
+    """
+    parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
     parser.UnparsedEntityDeclHandler = _refuse
     parser.ExternalEntityRefHandler = _refuse
     parser.buffer_text = True
-    parser.StartElementHandler = lambda name, attrs: start(_local(name), attrs)
+
+    def first(name, attrs):
+        if ":" in name:
+            parser.StartElementHandler = lambda tag, attributes: start(_local(tag), attributes)
+            if end is not None:
+                parser.EndElementHandler = lambda tag: end(_local(tag))
+        else:
+            parser.StartElementHandler = start
+            if end is not None:
+                parser.EndElementHandler = end
+        start(_local(name), attrs)
+
+    parser.StartElementHandler = first
     if end is not None:
-        parser.EndElementHandler = lambda name: end(_local(name))
+        parser.EndElementHandler = lambda tag: end(_local(tag))
     if text is not None:
         parser.CharacterDataHandler = text
     while chunk := source.read(READ_CHUNK):
@@ -147,17 +163,19 @@ def _shared_strings(archive, path):
     return strings
 
 
+_COLUMNS = {}
+
+
 def _column_index(reference):
     """'AB12' -> 27 (zero-based column)."""
-    number = 0
-    for char in reference:
-        if "A" <= char <= "Z":
+    letters = reference.rstrip("0123456789")
+    index = _COLUMNS.get(letters)
+    if index is None:
+        number = 0
+        for char in letters.upper():
             number = number * 26 + ord(char) - 64
-        elif "a" <= char <= "z":
-            number = number * 26 + ord(char) - 96
-        else:
-            break
-    return number - 1
+        index = _COLUMNS.setdefault(letters, number - 1)
+    return index
 
 
 class _SheetReader:
