@@ -37,6 +37,7 @@ class Sheet:
     hidden_columns: set = field(default_factory=set)
     fills: dict = field(default_factory=dict)  # {(row number, column index): "RRGGBB"}
     percent_cells: set = field(default_factory=set)  # {(row number, column index)}
+    tables: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_empty(self):
@@ -183,7 +184,18 @@ def _blank(values):
 
 
 def find_table(sheet, header_row=None):
-    """The table on a sheet: the header row given, or the row among the first 30 with most known headings."""
+    """The table on a sheet: the header row given, or the row among the first 30 with most known headings.
+
+    The upload, the dry run and the confirmation each ask for the same table of the same parsed
+    sheet, so it is kept on the sheet once found.
+    """
+    key = ("table", header_row)
+    if key not in sheet.tables:
+        sheet.tables[key] = _find_table(sheet, header_row)
+    return sheet.tables[key]
+
+
+def _find_table(sheet, header_row):
     if sheet.is_empty:
         raise ImportRefused(f"The sheet '{sheet.name}' is empty")
     if header_row is None:

@@ -129,7 +129,9 @@ def _created_changes(row, values):
 def _history(row):
     """The row's dated entries, oldest first, the latest carrying the state the sheet gives."""
     state = row.state
-    entries = sorted(row.entries, key=entry_moment)
+    for entry in row.entries:
+        entry.at = entry_moment(entry)
+    entries = sorted(row.entries, key=lambda entry: entry.at)
     if entries:
         latest = entries[-1]
         latest.status = latest.status or (state["status"] if state["status"] in UPDATE_STATUSES else None)
@@ -170,7 +172,7 @@ def _create_all(rows, actor, source_name):
     values = []
     for row, entries in zip(rows, histories, strict=True):
         row_values = _action_row(row, actor, now)
-        row_values["last_update_at"] = max((entry_moment(e) for e in entries), default=None)
+        row_values["last_update_at"] = max((entry.at for entry in entries), default=None)
         values.append(row_values)
     ids = _insert_actions(values)
     _link_rows(ids, rows)
@@ -189,7 +191,7 @@ def _create_all(rows, actor, source_name):
             _entry_row(action, actor, EntryKind.CREATED, f"Action created and assigned to {owner_name}", now)
         )
         timeline += [
-            _entry_row(action, entry.author or actor, EntryKind.UPDATE, entry.narrative, entry_moment(entry), entry)
+            _entry_row(action, entry.author or actor, EntryKind.UPDATE, entry.narrative, entry.at, entry)
             for entry in entries
         ]
         events.append(
