@@ -233,3 +233,28 @@ def test_a_row_awaiting_sign_off_imports_again_unchanged(db, people):
     again = services.dry_run(services.start_import("plan.csv", csv, admin), TODAY)
     assert again["counts"] == {"create": 0, "update": 0, "unchanged": 1, "reject": 0}
     assert "ask for sign-off in the tracker" in " ".join(again["rows"][0]["notes"])
+
+
+def test_a_failure_part_way_through_writing_leaves_nothing_behind(db, people, existing):
+    batch = services.start_import("plan.xlsx", messy_plan(people["owner"], people["other"]), people["admin"])
+    result = services.dry_run(batch, TODAY)
+    db.session.commit()
+    updates_before = db.session.scalar(select(func.count()).select_from(ActionUpdate))
+    events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+    class WritingStopped(Exception):
+        pass
+
+    def stop_once_the_new_actions_are_written(done):
+        if done:
+            raise WritingStopped
+
+    with pytest.raises(WritingStopped):
+        services.confirm(
+            batch, people["admin"], TODAY, result["digest"], write_progress=stop_once_the_new_actions_are_written
+        )
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Action)) == 2
+    assert db.session.scalar(select(func.count()).select_from(ActionUpdate)) == updates_before
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before
+    assert db.session.get(type(batch), batch.id).state == services.CHECKED
