@@ -141,10 +141,19 @@ def _history(row):
 
 
 def _insert_actions(values):
-    """Insert action rows; their ids in the same order."""
+    """Insert action rows; their ids in the same order.
+
+    A plain executemany, then the ids by reference (unique): an INSERT ... RETURNING of thousands of
+    rows is sent as a few enormous statements, which psycopg spends seconds preparing.
+    """
     table = Action.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(db.session.execute(statement, values).scalars())
+    db.session.execute(insert(table), values)
+    references = [row["reference"] for row in values]
+    ids = {}
+    for start in range(0, len(references), 900):
+        chunk = references[start : start + 900]
+        ids.update(db.session.execute(select(table.c.reference, table.c.id).where(table.c.reference.in_(chunk))).all())
+    return [ids[reference] for reference in references]
 
 
 def _link_rows(actions_ids, rows):
