@@ -215,3 +215,46 @@ def test_row_numbers_match_the_sheet_when_it_starts_lower_down(db, people):
     assert batch.mapping["header_row"] == 3
     [row] = services.dry_run(batch, TODAY)["rows"]
     assert row["row"] == 5 and row["outcome"] == "reject"
+
+
+def test_a_row_awaiting_sign_off_imports_again_unchanged(db, people):
+    owner, admin = people["owner"], people["admin"]
+    csv = (
+        "Reference,Title,Owner,Due date,Status,Progress\n"
+        f"VV-200,Publish the leaflet,{owner.email},30/09/2026,Awaiting sign-off,90%\n"
+    ).encode()
+    batch = services.start_import("plan.csv", csv, admin)
+    first = services.dry_run(batch, TODAY)
+    assert "ask for sign-off in the tracker" in " ".join(first["rows"][0]["notes"])
+    services.confirm(batch, admin, TODAY, first["digest"])
+    db.session.commit()
+    action = db.session.scalar(select(Action).where(Action.reference == "VV-200"))
+    assert (action.status, action.progress) == ("in_progress", 90)
+    again = services.dry_run(services.start_import("plan.csv", csv, admin), TODAY)
+    assert again["counts"] == {"create": 0, "update": 0, "unchanged": 1, "reject": 0}
+    assert "ask for sign-off in the tracker" in " ".join(again["rows"][0]["notes"])
+
+
+def test_a_failure_part_way_through_writing_leaves_nothing_behind(db, people, existing):
+    batch = services.start_import("plan.xlsx", messy_plan(people["owner"], people["other"]), people["admin"])
+    result = services.dry_run(batch, TODAY)
+    db.session.commit()
+    updates_before = db.session.scalar(select(func.count()).select_from(ActionUpdate))
+    events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+    class WritingStopped(Exception):
+        pass
+
+    def stop_once_the_new_actions_are_written(done):
+        if done:
+            raise WritingStopped
+
+    with pytest.raises(WritingStopped):
+        services.confirm(
+            batch, people["admin"], TODAY, result["digest"], write_progress=stop_once_the_new_actions_are_written
+        )
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Action)) == 2
+    assert db.session.scalar(select(func.count()).select_from(ActionUpdate)) == updates_before
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before
+    assert db.session.get(type(batch), batch.id).state == services.CHECKED

@@ -40,6 +40,13 @@ MONTHS = {
 NUMERIC_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?")
 WORDY_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([a-z]+)\.?,?[\s\-]+(\d{2}|\d{4})")
+SPACES = re.compile(r"[ \t\u00a0]+")
+SERIAL_TEXT = re.compile(r"\d{5}(\.0+)?")
+PERCENT_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*%?")
+NOT_LETTERS = re.compile(r"[^a-z]")
+RUNS_OF_SPACE = re.compile(r"\s+")
+DIGITS = re.compile(r"\d+")
+NAME_SEPARATORS = re.compile(r"[;\n]")
 # Excel serial numbers for 1 January 2000 to 31 December 2099: anything else is not a date.
 SERIAL_RANGE = (36526, 73050)
 
@@ -52,7 +59,9 @@ def text(value):
         value = int(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    cleaned = re.sub(r"[ \t\u00a0]+", " ", str(value)).strip()
+    cleaned = str(value).strip()
+    if "  " in cleaned or "\t" in cleaned or "\u00a0" in cleaned:
+        cleaned = SPACES.sub(" ", cleaned)
     # A leading apostrophe is how spreadsheets (and our CSV export) keep text from becoming a formula.
     if cleaned.startswith("'") and cleaned[1:2] in ("=", "+", "-", "@"):
         cleaned = cleaned[1:]
@@ -63,7 +72,7 @@ def multiline_text(value):
     """A cell of running text, keeping its line breaks but trimming each line."""
     if value is None:
         return None
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in str(value).replace("\r\n", "\n").split("\n")]
+    lines = [SPACES.sub(" ", line).strip() for line in str(value).replace("\r\n", "\n").split("\n")]
     cleaned = "\n".join(lines).strip()
     if cleaned.startswith("'") and cleaned[1:2] in ("=", "+", "-", "@"):
         cleaned = cleaned[1:]
@@ -96,7 +105,7 @@ def parse_date(value):
     if raw is None:
         return None
     lowered = raw.lower()
-    if re.fullmatch(r"\d{5}(\.0+)?", lowered):
+    if SERIAL_TEXT.fullmatch(lowered):
         return _serial(float(lowered), raw)
     if match := ISO_DATE.fullmatch(lowered):
         return _build(int(match[1]), int(match[2]), int(match[3]), raw)
@@ -136,7 +145,7 @@ def parse_progress(value, percent_format=False):
         number = value * 100 if percent_format or (isinstance(value, float) and 0 < value < 1) else value
     else:
         raw = text(value) or ""
-        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%?", raw)
+        match = PERCENT_TEXT.fullmatch(raw)
         if not match:
             raise CellError(f"Progress '{raw}' is not a number. Write it as a percentage, like 40%")
         number = float(match[1])
@@ -166,7 +175,7 @@ def parse_rag(value, fill=None):
     raw = text(value)
     if raw is None:
         return rag_from_fill(fill)
-    word = re.sub(r"[^a-z]", "", raw.lower().split("/")[0].split("(")[0])
+    word = NOT_LETTERS.sub("", raw.lower().split("/")[0].split("(")[0])
     if word in RAG_WORDS:
         return RAG_WORDS[word].value
     raise CellError(f"RAG '{raw}' is not recognised. Write Red, Amber or Green (or R, A, G)")
@@ -217,7 +226,7 @@ def parse_status(value):
     raw = text(value)
     if raw is None:
         return None
-    key = re.sub(r"\s+", " ", raw.lower().replace("_", " ")).strip(" .")
+    key = RUNS_OF_SPACE.sub(" ", raw.lower().replace("_", " ")).strip(" .")
     if key in STATUS_WORDS:
         return STATUS_WORDS[key]
     raise CellError(f"Status '{raw}' is not recognised. Use Not started, In progress, Blocked, Complete or Cancelled")
@@ -256,7 +265,7 @@ def parse_numbers(value):
         return []
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [int(value)]
-    return sorted({int(n) for n in re.findall(r"\d+", str(value))})
+    return sorted({int(n) for n in DIGITS.findall(str(value))})
 
 
 def parse_names(value):
@@ -264,7 +273,7 @@ def parse_names(value):
     raw = multiline_text(value)
     if raw is None:
         return []
-    return [part.strip() for part in re.split(r"[;\n]", raw) if part.strip()]
+    return [part.strip() for part in NAME_SEPARATORS.split(raw) if part.strip()]
 
 
 def excel_date_moment(day):

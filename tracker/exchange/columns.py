@@ -172,6 +172,8 @@ def normalise_heading(heading):
 
 
 def _contains_words(heading, phrase):
+    if phrase not in heading:  # the cheap test first: most cells hold none of the phrases
+        return False
     return re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", heading) is not None
 
 
@@ -210,9 +212,15 @@ def guess_mapping(headings, hidden=(), headings_by_field=None):
     return fields
 
 
+# A column heading is a few words; longer cells are data, and reading them as headings is slow.
+MAX_HEADING = 80
+
+
 def heading_score(values):
     """How many cells of a row read as known headings: the header row scores highest."""
-    return sum(1 for value in values if isinstance(value, str) and guess_field(value) != IGNORE)
+    return sum(
+        1 for value in values if isinstance(value, str) and len(value) <= MAX_HEADING and guess_field(value) != IGNORE
+    )
 
 
 def mapping_problems(fields):

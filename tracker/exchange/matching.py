@@ -323,10 +323,15 @@ def _same(key, before, after):
 
 def _state_after(parsed, action):
     values = parsed.values
-    rag = values.get("rag")
+    rag, status = values.get("rag"), values.get("status")
+    if status == Status.AWAITING_SIGNOFF and action.status != status and action.is_open:
+        # As when the row creates an action: sign-off is asked for in the tracker, so that the
+        # file an import came from can be imported again without every such row refused.
+        parsed.notes.append("Awaiting sign-off is not brought in: ask for sign-off in the tracker")
+        status = None
     state = {}
-    if values.get("status") and values["status"] != action.status:
-        state["status"] = values["status"]
+    if status and status != action.status:
+        state["status"] = status
     if rag == Rag.BLUE and action.status != Status.COMPLETE:
         state["status"] = Status.COMPLETE.value
     if values.get("progress") is not None and values["progress"] != action.progress:

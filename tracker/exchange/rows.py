@@ -37,6 +37,7 @@ class Entry:
     progress: int | None = None
     rag: str | None = None
     row: int = 0
+    at: datetime | None = None  # the moment it is written with, worked out once when written
 
 
 @dataclass
@@ -58,12 +59,15 @@ class ParsedRow:
         self.failed.add(key)
 
 
+RUNS_OF_SPACE = re.compile(r"\s+")
+
+
 def normalise_name(value):
-    return re.sub(r"\s+", " ", (value or "").replace(".", " ")).strip().lower()
+    return RUNS_OF_SPACE.sub(" ", (value or "").replace(".", " ")).strip().lower()
 
 
 def normalise_narrative(value):
-    return re.sub(r"\s+", " ", value or "").strip().lower()
+    return RUNS_OF_SPACE.sub(" ", value or "").strip().lower()
 
 
 class Lookups:
@@ -71,6 +75,7 @@ class Lookups:
 
     def __init__(self, edition):
         users = db.session.scalars(select(User)).unique().all()
+        self._users_named = {}
         self.by_email = {user.email.lower(): user for user in users}
         self.by_name = defaultdict(list)
         for user in users:
@@ -114,6 +119,18 @@ class Lookups:
 
     def user(self, value):
         """The user a cell names by e-mail address or full name; CellError when none or several."""
+        # The same few names fill thousands of cells; each is looked up once.
+        if value not in self._users_named:
+            try:
+                self._users_named[value] = self._find_user(value)
+            except cells.CellError as error:
+                self._users_named[value] = error
+        found = self._users_named[value]
+        if isinstance(found, cells.CellError):
+            raise cells.CellError(str(found))
+        return found
+
+    def _find_user(self, value):
         if "@" in value:
             user = self.by_email.get(value.lower())
             if user is None:

@@ -12,10 +12,9 @@ import zipfile
 from dataclasses import dataclass, field
 
 import filetype
-from defusedxml.ElementTree import iterparse
-from openpyxl import load_workbook
 
 from tracker.common.uploads import UploadRefused, check_name, describe_size
+from tracker.exchange import xlsx
 from tracker.exchange.columns import heading_score
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -39,6 +38,7 @@ class Sheet:
     hidden_columns: set = field(default_factory=set)
     fills: dict = field(default_factory=dict)  # {(row number, column index): "RRGGBB"}
     percent_cells: set = field(default_factory=set)  # {(row number, column index)}
+    tables: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_empty(self):
@@ -142,20 +142,19 @@ def _parse(data, kind, filename):
     if kind == "csv":
         return [_read_csv(data, filename)]
     try:
-        # Read-only mode streams the cells and is the faster way through a large workbook.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return [
-                _read_worksheet(ws, _hidden_columns(data, ws))
-                for ws in workbook.worksheets
-                if ws.sheet_state == "visible"
-            ]
-        finally:
-            workbook.close()
-    except ImportRefused:
-        raise
-    except Exception:  # openpyxl raises many types for damaged files; all mean the same to the admin
+        read = xlsx.read_workbook(io.BytesIO(data))
+    except Exception:  # a damaged file fails in many ways; all mean the same to the admin
         raise ImportRefused("The workbook could not be opened. It may be damaged: save it again in Excel") from None
+    return [
+        Sheet(
+            name=cells.name,
+            rows=cells.rows,
+            hidden_columns=cells.hidden_columns,
+            fills=cells.fills,
+            percent_cells=cells.percent_cells,
+        )
+        for cells in read
+    ]
 
 
 def _decode(data):
@@ -181,50 +180,23 @@ def _read_csv(data, filename):
     return Sheet(name=filename, rows=rows)
 
 
-def _hidden_columns(data, worksheet):
-    """Indexes of the columns hidden on a sheet, from the <cols> element before its cells.
-
-    Read-only mode does not load column widths and visibility, so they are read here; parsing
-    stops where the cells begin.
-    """
-    hidden = set()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(worksheet._worksheet_path) as source:
-        for _, element in iterparse(source, events=("start",)):
-            tag = element.tag.rsplit("}", 1)[-1]
-            if tag == "sheetData":
-                break
-            if tag == "col" and element.get("hidden") in ("1", "true"):
-                hidden.update(range(int(element.get("min")) - 1, int(element.get("max", element.get("min")))))
-    return hidden
-
-
-def _read_worksheet(worksheet, hidden_columns):
-    sheet = Sheet(name=worksheet.title, rows=[], hidden_columns=hidden_columns)
-    for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
-        values = []
-        for index, cell in enumerate(cells):
-            values.append(cell.value)
-            # Empty padding cells have no style; a styled cell may carry a RAG colour or a % format.
-            if getattr(cell, "has_style", False):
-                _note_style(sheet, number, index, cell, cell.value)
-        sheet.rows.append((number, values))
-    return sheet
-
-
-def _note_style(sheet, number, index, cell, value):
-    fill = cell.fill
-    if fill is not None and fill.fill_type == "solid" and fill.fgColor is not None and fill.fgColor.type == "rgb":
-        sheet.fills[(number, index)] = str(fill.fgColor.rgb)[-6:].upper()
-    if isinstance(value, int | float) and "%" in (cell.number_format or ""):
-        sheet.percent_cells.add((number, index))
-
-
 def _blank(values):
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
 
 def find_table(sheet, header_row=None):
-    """The table on a sheet: the header row given, or the row among the first 30 with most known headings."""
+    """The table on a sheet: the header row given, or the row among the first 30 with most known headings.
+
+    The upload, the dry run and the confirmation each ask for the same table of the same parsed
+    sheet, so it is kept on the sheet once found.
+    """
+    key = ("table", header_row)
+    if key not in sheet.tables:
+        sheet.tables[key] = _find_table(sheet, header_row)
+    return sheet.tables[key]
+
+
+def _find_table(sheet, header_row):
     if sheet.is_empty:
         raise ImportRefused(f"The sheet '{sheet.name}' is empty")
     if header_row is None:

@@ -5,20 +5,38 @@ one e-mail listing the actions the import gave them instead of one e-mail per ac
 """
 
 from collections import defaultdict
-from datetime import UTC, datetime, time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from tracker.audit.services import record
+from tracker.audit.services import record, record_many
 from tracker.common.dates import local_zone
 from tracker.common.types import utcnow
 from tracker.exchange.matching import CREATE, UPDATE
 from tracker.extensions import db
 from tracker.notify.kinds import ACTION_ASSIGNED
+from tracker.notify.models import OutboundEmail
 from tracker.notify.services import queue_email, wants_immediate
-from tracker.plan.models import UPDATE_STATUSES, Action, ActionUpdate, EntryKind, Rag, Status
+from tracker.plan.models import (
+    UPDATE_STATUSES,
+    Action,
+    ActionUpdate,
+    EntryKind,
+    Rag,
+    Status,
+    action_priorities,
+    action_rights,
+    action_touchpoints,
+)
 from tracker.plan.services import edit_action, snapshot
 from tracker.plan.signals import quiet_signals
+
+LINKS = (
+    ("rights", action_rights, "right_id"),
+    ("priorities", action_priorities, "priority_id"),
+    ("touchpoints", action_touchpoints, "touchpoint_id"),
+)
 
 
 def entry_moment(entry):
@@ -56,43 +74,64 @@ def write_plan(plan, actor, source_name, progress=None):
     return assigned
 
 
-def _new_action(row, actor):
+@dataclass
+class CreatedAction:
+    """What the rest of the import needs to know of an action it created: its row is already written."""
+
+    __tablename__ = "action"
+    id: int
+    reference: str
+    title: str
+    current_due_date: date
+    owner: object
+
+
+def _action_row(row, actor, now):
     data, state = row.data, row.state
-    return Action(
-        reference=row.reference,
-        title=data.title.strip(),
-        description=(data.description or "").strip(),
-        source=data.source,
-        owner=data.owner,
-        department=data.department or data.owner.department,
-        start_date=data.start_date,
-        original_due_date=data.original_due_date,
-        current_due_date=data.current_due_date or data.original_due_date,
-        success_measure=(data.success_measure or "").strip(),
-        status=state["status"],
-        progress=state["progress"],
-        declared_rag=state["declared_rag"],
-        completed_on=state.get("completed_on"),
-        cancel_reason=state.get("cancel_reason"),
-        rights=list(data.rights or []),
-        priorities=list(data.priorities or []),
-        touchpoints=list(data.touchpoints or []),
-        created_by=actor,
+    return {
+        "reference": row.reference,
+        "title": data.title.strip(),
+        "description": (data.description or "").strip(),
+        "source": data.source,
+        "owner_id": data.owner.id,
+        "department_id": (data.department or data.owner.department).id,
+        "start_date": data.start_date,
+        "original_due_date": data.original_due_date,
+        "current_due_date": data.current_due_date or data.original_due_date,
+        "success_measure": (data.success_measure or "").strip(),
+        "status": state["status"],
+        "progress": state["progress"],
+        "declared_rag": state["declared_rag"],
+        "completed_on": state.get("completed_on"),
+        "cancel_reason": state.get("cancel_reason"),
+        "extension_count": 0,
+        "created_at": now,
+        "updated_at": now,
+        "created_by_id": actor.id,
+        "version_id": 1,
+    }
+
+
+def _created_changes(row, values):
+    changes = snapshot(row.data)
+    changes.update(
+        title=values["title"],
+        description=values["description"],
+        success_measure=values["success_measure"],
+        current_due_date=values["current_due_date"],
     )
-
-
-def _created_changes(action):
-    values = snapshot(action)
     for name, default in (("status", Status.NOT_STARTED.value), ("progress", 0), ("declared_rag", None)):
-        if getattr(action, name) != default:
-            values[name] = getattr(action, name)
-    return {name: (None, value) for name, value in values.items()}
+        if values[name] != default:
+            changes[name] = values[name]
+    return {name: (None, value) for name, value in changes.items()}
 
 
 def _history(row):
     """The row's dated entries, oldest first, the latest carrying the state the sheet gives."""
     state = row.state
-    entries = sorted(row.entries, key=entry_moment)
+    for entry in row.entries:
+        entry.at = entry_moment(entry)
+    entries = sorted(row.entries, key=lambda entry: entry.at)
     if entries:
         latest = entries[-1]
         latest.status = latest.status or (state["status"] if state["status"] in UPDATE_STATUSES else None)
@@ -101,43 +140,82 @@ def _history(row):
     return entries
 
 
+def _insert_actions(values):
+    """Insert action rows; their ids in the same order.
+
+    A plain executemany, then the ids by reference (unique): an INSERT ... RETURNING of thousands of
+    rows is sent as a few enormous statements, which psycopg spends seconds preparing.
+    """
+    table = Action.__table__
+    db.session.execute(insert(table), values)
+    references = [row["reference"] for row in values]
+    ids = {}
+    for start in range(0, len(references), 900):
+        chunk = references[start : start + 900]
+        ids.update(db.session.execute(select(table.c.reference, table.c.id).where(table.c.reference.in_(chunk))).all())
+    return [ids[reference] for reference in references]
+
+
+def _link_rows(actions_ids, rows):
+    for key, table, column in LINKS:
+        links = [
+            {"action_id": action_id, column: item.id}
+            for action_id, row in zip(actions_ids, rows, strict=True)
+            for item in {item.id: item for item in getattr(row.data, key) or []}.values()
+        ]
+        if links:
+            db.session.execute(insert(table), links)
+
+
 def _create_all(rows, actor, source_name):
     """Create every new action in a few statements, writing for each what plan.services.create_action
     writes (a 'created' timeline entry and an action.created audit event) with its state and history.
 
-    create_action flushes once per action, which for thousands of rows takes far longer than the
-    import's time budget; tests check that both paths leave the same record.
+    create_action builds and flushes an object per action, which for thousands of rows takes far
+    longer than the import's time budget; tests check that both paths leave the same record.
     """
-    histories = [_history(row) for row in rows]
-    actions = []
-    for row, entries in zip(rows, histories, strict=True):
-        action = _new_action(row, actor)
-        action.last_update_at = max((entry_moment(e) for e in entries), default=None)
-        actions.append(action)
-    db.session.add_all(actions)
-    db.session.flush()
+    if not rows:
+        return []
     now = utcnow()
-    timeline = []
-    for action, entries in zip(actions, histories, strict=True):
+    histories = [_history(row) for row in rows]
+    values = []
+    for row, entries in zip(rows, histories, strict=True):
+        row_values = _action_row(row, actor, now)
+        row_values["last_update_at"] = max((entry.at for entry in entries), default=None)
+        values.append(row_values)
+    ids = _insert_actions(values)
+    _link_rows(ids, rows)
+    created, timeline, events = [], [], []
+    for action_id, row, row_values, entries in zip(ids, rows, values, histories, strict=True):
+        action = CreatedAction(
+            id=action_id,
+            reference=row.reference,
+            title=row_values["title"],
+            current_due_date=row_values["current_due_date"],
+            owner=row.data.owner,
+        )
+        created.append(action)
+        owner_name = row.data.owner.name
         timeline.append(
-            _entry_row(action, actor, EntryKind.CREATED, f"Action created and assigned to {action.owner.name}", now)
+            _entry_row(action, actor, EntryKind.CREATED, f"Action created and assigned to {owner_name}", now)
         )
         timeline += [
-            _entry_row(action, entry.author or actor, EntryKind.UPDATE, entry.narrative, entry_moment(entry), entry)
+            _entry_row(action, entry.author or actor, EntryKind.UPDATE, entry.narrative, entry.at, entry)
             for entry in entries
         ]
-        record(
-            "action.created",
-            obj=action,
-            action=action,
-            actor=actor,
-            summary=f"Created {action.reference} from {source_name}" + _entries_phrase(entries),
-            changes=_created_changes(action),
+        events.append(
+            {
+                "verb": "action.created",
+                "obj": action,
+                "action": action,
+                "actor": actor,
+                "summary": f"Created {action.reference} from {source_name}" + _entries_phrase(entries),
+                "changes": _created_changes(row, row_values),
+            }
         )
-    if timeline:
-        # Timeline entries are never read back in this transaction, so they go in as one batch.
-        db.session.execute(insert(ActionUpdate.__table__), timeline)
-    return actions
+    db.session.execute(insert(ActionUpdate.__table__), timeline)
+    record_many(events)
+    return created
 
 
 def _entry_row(action, author, kind, narrative, moment, entry=None):
@@ -239,22 +317,29 @@ def queue_assignment_summaries(assigned, batch_key, source_name, actor):
     admin who ran the import: the same rules as the per-action message it replaces.
     """
     queued = 0
-    for owner, actions in assigned.items():
-        if owner.id == actor.id or not wants_immediate(owner):
-            continue
-        count = len(actions)
-        queue_email(
-            ACTION_ASSIGNED,
-            to_address=owner.email,
-            to_user=owner,
-            template="import_assigned",
-            subject=f"{count} action{'s' if count != 1 else ''} assigned to you",
-            context={
-                "actions": sorted(actions, key=lambda a: (a.current_due_date, a.reference)),
-                "source_name": source_name,
-                "actor": actor,
-            },
-            dedupe_key=f"import:{batch_key}:{owner.id}",
-        )
-        queued += 1
+    prefix = f"import:{batch_key}:"
+    already = set(
+        db.session.scalars(select(OutboundEmail.dedupe_key).where(OutboundEmail.dedupe_key.startswith(prefix)))
+    )
+    # Each message is a new row; flushing the last one before every query would be wasted work.
+    with db.session.no_autoflush:
+        for owner, actions in assigned.items():
+            key = f"{prefix}{owner.id}"
+            if owner.id == actor.id or not wants_immediate(owner) or key in already:
+                continue
+            count = len(actions)
+            queue_email(
+                ACTION_ASSIGNED,
+                to_address=owner.email,
+                to_user=owner,
+                template="import_assigned",
+                subject=f"{count} action{'s' if count != 1 else ''} assigned to you",
+                context={
+                    "actions": sorted(actions, key=lambda a: (a.current_due_date, a.reference)),
+                    "source_name": source_name,
+                    "actor": actor,
+                },
+                dedupe_key=key,
+            )
+            queued += 1
     return queued
