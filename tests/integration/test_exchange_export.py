@@ -36,7 +36,10 @@ def _admin(plan):
     return next(user for role, user in plan.items() if role.value == "admin")
 
 
-def test_workbook_has_actions_with_brag_and_reasons_and_updates(plan, db):
+@pytest.mark.parametrize("in_memory_rows", [exporter.IN_MEMORY_ROWS, 0], ids=["in memory", "streamed"])
+def test_workbook_has_actions_with_brag_and_reasons_and_updates(plan, db, monkeypatch, in_memory_rows):
+    """Small exports are built in memory and large ones streamed to disk; both read the same."""
+    monkeypatch.setattr(exporter, "IN_MEMORY_ROWS", in_memory_rows)
     book = load_workbook(io.BytesIO(_workbook()))
     assert book.sheetnames == ["Actions", "Updates"]
     actions, updates = book["Actions"], book["Updates"]
