@@ -90,3 +90,67 @@ def test_entities_in_a_workbook_are_refused_not_expanded():
     data = _rewrite(_xlsxwriter_book(), "xl/sharedStrings.xml", with_entity)
     with pytest.raises(ImportRefused, match="could not be opened"):
         read_sheets(data, "xlsx", "entities.xlsx")
+
+
+def _as_openpyxl_reads_it(data):
+    """The same facts read through openpyxl's own objects: the reference the fast reader must match."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), data_only=True)
+    sheets = []
+    for worksheet in book.worksheets:
+        if worksheet.sheet_state != "visible":
+            continue
+        fills, percent = {}, set()
+        rows = []
+        for number, cells in enumerate(worksheet.iter_rows(min_row=1, max_col=worksheet.max_column), start=1):
+            rows.append((number, [cell.value for cell in cells]))
+            for index, cell in enumerate(cells):
+                fill = cell.fill
+                if fill.fill_type == "solid" and fill.fgColor is not None and fill.fgColor.type == "rgb":
+                    fills[(number, index)] = str(fill.fgColor.rgb)[-6:].upper()
+                if isinstance(cell.value, int | float) and "%" in (cell.number_format or ""):
+                    percent.add((number, index))
+        hidden = {
+            index
+            for letter, dimension in worksheet.column_dimensions.items()
+            if dimension.hidden
+            for index in range(dimension.min - 1, dimension.max)
+        }
+        sheets.append((worksheet.title, rows, hidden, fills, percent))
+    return sheets
+
+
+def _trimmed(rows):
+    """Rows without trailing empty cells or trailing empty rows, which readers pad differently."""
+    out = [(number, list(values)) for number, values in rows]
+    for _, values in out:
+        while values and values[-1] is None:
+            values.pop()
+    while out and not out[-1][1]:
+        out.pop()
+    return out
+
+
+def _example_workbooks():
+    from tests.workbooks import messy_plan
+
+    class Person:
+        def __init__(self, name, email):
+            self.name, self.email = name, email
+
+    yield "xlsxwriter", _xlsxwriter_book()
+    yield "xlsxwriter 1904", _xlsxwriter_book(date_1904=True)
+    yield "messy plan", messy_plan(Person("Sam Lead", "sam@example.org"), Person("Ola Away", "ola@example.org"))
+
+
+@pytest.mark.parametrize("data", [data for _, data in _example_workbooks()], ids=[n for n, _ in _example_workbooks()])
+def test_the_fast_reader_reads_what_openpyxl_reads(data):
+    expected = _as_openpyxl_reads_it(data)
+    read = xlsx.read_workbook(io.BytesIO(data))
+    assert [sheet.name for sheet in read] == [title for title, *_ in expected]
+    for sheet, (title, rows, hidden, fills, percent) in zip(read, expected, strict=True):
+        assert _trimmed(sheet.rows) == _trimmed(rows), title
+        assert sheet.hidden_columns == hidden, title
+        assert sheet.fills == fills, title
+        assert sheet.percent_cells == percent, title

@@ -4,6 +4,8 @@ openpyxl builds an object for every cell and every shared string, which made ope
 the slowest step of an import. The import needs far less: each visible worksheet's values, with
 dates as dates, which columns are hidden, solid fill colours (a RAG written as a colour) and which
 numbers are formatted as percentages. DTDs and entities are refused, as defusedxml does.
+openpyxl stays the reference: tests/unit/test_exchange_xlsx.py checks this reader against it, and
+its date and number-format rules are used here rather than rewritten.
 """
 
 import posixpath
