@@ -4,7 +4,7 @@ import os
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.factories import PASSWORD, Factory
@@ -58,6 +58,23 @@ def sign_in(page, user, password=PASSWORD):
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_title("Sign in - Victims Code Action Tracker")
+
+
+def fill_date(page, field, day):
+    """Type a date into a GOV.UK date input's day, month and year boxes."""
+    page.locator(f"#{field}-day").fill(str(day.day))
+    page.locator(f"#{field}-month").fill(str(day.month))
+    page.locator(f"#{field}-year").fill(str(day.year))
+
+
+def says(page, message):
+    """Wait for the page to show a banner message (a click's new page may still be loading)."""
+    expect(page.locator(".govuk-notification-banner").first).to_contain_text(message)
 
 
 # A demo-sized plan: enough rows for lists, pagination, timelines and charts, small enough to stay fast.

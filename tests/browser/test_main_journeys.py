@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fill_date, says, sign_in, sign_out
 from tests.factories import PASSWORD
 from tests.integration.notify.conftest import SmtpServer, body_of, free_port
 from tracker.common.dates import local_today
@@ -62,21 +62,6 @@ def deliver_outbox(db, now=None):
 
 def mail_to(mailbox, address):
     return [message for message in mailbox.messages if message["To"] == address]
-
-
-def fill_date(page, field, day):
-    page.locator(f"#{field}-day").fill(str(day.day))
-    page.locator(f"#{field}-month").fill(str(day.month))
-    page.locator(f"#{field}-year").fill(str(day.year))
-
-
-def says(page, message):
-    expect(page.locator(".govuk-notification-banner").first).to_contain_text(message)
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_title("Sign in - Victims Code Action Tracker")
 
 
 def sign_in_from_link(page, link, user):

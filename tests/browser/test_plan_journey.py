@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fill_date, says, sign_in, sign_out
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -19,22 +19,6 @@ def signed_in(page, user):
 def brag_count(page, rag):
     page.goto("/")
     return int(page.locator(f'[data-brag="{rag}"] .app-count-card__number').inner_text())
-
-
-def fill_date(page, field, day):
-    page.locator(f"#{field}-day").fill(str(day.day))
-    page.locator(f"#{field}-month").fill(str(day.month))
-    page.locator(f"#{field}-year").fill(str(day.year))
-
-
-def says(page, message):
-    """Wait for the page to show a banner message (a click's new page may still be loading)."""
-    expect(page.locator(".govuk-notification-banner").first).to_contain_text(message)
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_title("Sign in - Victims Code Action Tracker")
 
 
 def test_chair_assigns_lead_updates_and_chair_signs_off(page, make):
