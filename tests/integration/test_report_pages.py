@@ -193,7 +193,8 @@ def test_the_admin_keeps_the_distribution_list(client, auth, db):
     assert "Enter the person&#39;s full name" in bad and "Enter an email address in the correct format" in bad
     assert 'value="not-an-address"' in bad
 
-    client.post(f"/reports/distribution/{recipient.id}", data={"name": "Priya Shah", "email": recipient.email})
+    edit = {"name": "Priya Shah", "email": recipient.email, "version_id": str(recipient.version_id)}
+    client.post(f"/reports/distribution/{recipient.id}", data=edit)
     db.session.refresh(recipient)
     assert recipient.active is False, "an unticked box pauses sending"
     assert "Paused" in client.get("/reports/distribution").get_data(as_text=True)
