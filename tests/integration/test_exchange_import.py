@@ -243,7 +243,7 @@ def test_a_failure_part_way_through_writing_leaves_nothing_behind(db, people, ex
     events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
 
     class WritingStopped(Exception):
-        pass
+        """Raised by the progress callback once the new actions are in."""
 
     def stop_once_the_new_actions_are_written(done):
         if done:

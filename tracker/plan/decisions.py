@@ -82,19 +82,26 @@ def request_extension(action, actor, *, new_due_date, reason):
     return request
 
 
+def _decide(request, actor, approve, reason, not_allowed, ask_reason):
+    """Check a chair's decision on a pending request and record who decided, when and why."""
+    if not request.action.can_decide(actor):
+        raise PermissionError(not_allowed)
+    if request.state != RequestState.PENDING:
+        raise PlanError("This request has already been decided")
+    if not request.action.is_open:
+        raise PlanError("This action is closed, so the request no longer needs a decision")
+    if not approve and not (reason or "").strip():
+        raise PlanError(ask_reason, "reason")
+    request.state = (RequestState.APPROVED if approve else RequestState.REFUSED).value
+    request.decided_by, request.decided_at, request.decision_reason = actor, utcnow(), (reason or "").strip()
+
+
 def decide_extension(request, actor, *, approve, reason):
     """Approve (moving the current due date, keeping the original) or refuse an extension."""
     action = request.action
-    if not action.can_decide(actor):
-        raise PermissionError("Only the chair can decide extensions")
-    if request.state != RequestState.PENDING:
-        raise PlanError("This request has already been decided")
-    if not action.is_open:
-        raise PlanError("This action is closed, so the request no longer needs a decision")
-    if not approve and not (reason or "").strip():
-        raise PlanError("Enter why the extension is refused", "reason")
-    request.state = (RequestState.APPROVED if approve else RequestState.REFUSED).value
-    request.decided_by, request.decided_at, request.decision_reason = actor, utcnow(), (reason or "").strip()
+    _decide(
+        request, actor, approve, reason, "Only the chair can decide extensions", "Enter why the extension is refused"
+    )
     old_due = action.current_due_date
     if approve:
         action.current_due_date = request.new_due_date
@@ -149,16 +156,14 @@ def request_closure(action, actor, *, summary, upload=None, link="", link_descri
 def decide_closure(request, actor, *, approve, reason, today=None):
     """Sign the action off (Blue) or refuse, sending it back to in progress."""
     action = request.action
-    if not action.can_decide(actor):
-        raise PermissionError("Only the chair can sign actions off")
-    if request.state != RequestState.PENDING:
-        raise PlanError("This request has already been decided")
-    if not action.is_open:
-        raise PlanError("This action is closed, so the request no longer needs a decision")
-    if not approve and not (reason or "").strip():
-        raise PlanError("Enter why the action cannot be closed yet", "reason")
-    request.state = (RequestState.APPROVED if approve else RequestState.REFUSED).value
-    request.decided_by, request.decided_at, request.decision_reason = actor, utcnow(), (reason or "").strip()
+    _decide(
+        request,
+        actor,
+        approve,
+        reason,
+        "Only the chair can sign actions off",
+        "Enter why the action cannot be closed yet",
+    )
     old = action.status
     if approve:
         withdraw_pending(action, "The action was signed off as complete", keep=request)

@@ -29,6 +29,23 @@ def _saved(action, message):
     return None
 
 
+def _save_form(form, action, message, save):
+    """Run `save` when the form is valid: the redirect after saving, or None to show the form again."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        save()
+    except PlanError as error:
+        show_error(form, error)
+        return None
+    return _saved(action, message)
+
+
+def _evidence(form, describe_as="link_description"):
+    """The evidence fields of a form, as the services take them (the file checked by content)."""
+    return {"upload": checked_upload(form), "link": form.link.data, describe_as: form.evidence_description.data}
+
+
 def _closed_message(action):
     if action.status == Status.AWAITING_SIGNOFF:
         return "This action is waiting for the chair to sign it off, so it cannot take updates."
@@ -45,25 +62,22 @@ def post_update(reference):
     if form.is_submitted() is False:
         form.status.data = action.status if action.status in UPDATE_STATUSES else Status.IN_PROGRESS.value
         form.progress.data = action.progress
-    if form.validate_on_submit():
-        try:
-            services.post_update(
-                action,
-                actor(),
-                narrative=form.narrative.data,
-                status=form.status.data,
-                progress=form.progress.data,
-                declared_rag=form.declared_rag.data,
-                upload=checked_upload(form),
-                link=form.link.data,
-                link_description=form.evidence_description.data,
-            )
-        except PlanError as error:
-            show_error(form, error)
-        else:
-            done = _saved(action, "Your update has been posted.")
-            if done:
-                return done
+    done = _save_form(
+        form,
+        action,
+        "Your update has been posted.",
+        lambda: services.post_update(
+            action,
+            actor(),
+            narrative=form.narrative.data,
+            status=form.status.data,
+            progress=form.progress.data,
+            declared_rag=form.declared_rag.data,
+            **_evidence(form),
+        ),
+    )
+    if done:
+        return done
     return render_template(
         "plan/update.html",
         form=form,
@@ -81,15 +95,16 @@ def request_extension(reference):
     action = load_action(reference)
     ensure(action.can_update(actor()))
     form = ExtensionForm()
-    if form.validate_on_submit():
-        try:
-            services.request_extension(action, actor(), new_due_date=form.new_due_date.data, reason=form.reason.data)
-        except PlanError as error:
-            show_error(form, error)
-        else:
-            done = _saved(action, "Your request has been sent to the chair.")
-            if done:
-                return done
+    done = _save_form(
+        form,
+        action,
+        "Your request has been sent to the chair.",
+        lambda: services.request_extension(
+            action, actor(), new_due_date=form.new_due_date.data, reason=form.reason.data
+        ),
+    )
+    if done:
+        return done
     return render_template("plan/extension.html", form=form, action=action, pending=services.pending_extension(action))
 
 
@@ -100,22 +115,14 @@ def request_closure(reference):
     action = load_action(reference)
     ensure(action.can_update(actor()))
     form = ClosureForm()
-    if form.validate_on_submit():
-        try:
-            services.request_closure(
-                action,
-                actor(),
-                summary=form.summary.data,
-                upload=checked_upload(form),
-                link=form.link.data,
-                link_description=form.evidence_description.data,
-            )
-        except PlanError as error:
-            show_error(form, error)
-        else:
-            done = _saved(action, "Your request for sign-off has been sent to the chair.")
-            if done:
-                return done
+    done = _save_form(
+        form,
+        action,
+        "Your request for sign-off has been sent to the chair.",
+        lambda: services.request_closure(action, actor(), summary=form.summary.data, **_evidence(form)),
+    )
+    if done:
+        return done
     return render_template("plan/closure.html", form=form, action=action, pending=services.pending_closure(action))
 
 
@@ -126,19 +133,12 @@ def add_evidence(reference):
     action = load_action(reference)
     ensure(action.can_add_evidence(actor()))
     form = EvidenceForm()
-    if form.validate_on_submit():
-        try:
-            add_evidence_to(
-                action,
-                actor(),
-                upload=checked_upload(form),
-                link=form.link.data,
-                description=form.evidence_description.data,
-            )
-        except PlanError as error:
-            show_error(form, error)
-        else:
-            done = _saved(action, "The evidence has been added.")
-            if done:
-                return done
+    done = _save_form(
+        form,
+        action,
+        "The evidence has been added.",
+        lambda: add_evidence_to(action, actor(), **_evidence(form, describe_as="description")),
+    )
+    if done:
+        return done
     return render_template("plan/evidence.html", form=form, action=action)
