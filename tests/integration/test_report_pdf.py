@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from tests.integration.report_history import AFTER_Q3, Q3, at, crafted_history
 from tracker.plan.models import ActionUpdate
-from tracker.reports.render import render_report_html, render_report_pdf
+from tracker.reports.render import render_report_html, render_report_pdf, report_user_agent_css
 from tracker.reports.services import build_report
 from tracker.reports.snapshot import build_snapshot
 
@@ -128,3 +129,25 @@ def test_no_action_is_split_across_pages(db, make):
         assert f"Commentary{number} " in pages[heading_page], f"VV-{number}'s commentary runs onto the next page"
         log_pages.add(heading_page)
     assert len(log_pages) >= 3, "the log spans pages, so page breaks fall between blocks"
+
+
+def test_the_trimmed_stylesheet_changes_nothing_a_reader_sees(db, make):
+    """The report is laid out without WeasyPrint's footnote and note rules; its PDF reads the same."""
+    crafted_history(db, make)
+    html = render_report_html(build_snapshot(Q3, today=AFTER_Q3))
+    trimmed = PdfReader(io.BytesIO(render_report_pdf(html)))
+    full = PdfReader(io.BytesIO(render_report_pdf(html, html_class=HTML)))
+
+    assert [page.extract_text() for page in trimmed.pages] == [page.extract_text() for page in full.pages]
+    assert structure_types(trimmed.trailer["/Root"]["/StructTreeRoot"]) == structure_types(
+        full.trailer["/Root"]["/StructTreeRoot"]
+    )
+    cover = " ".join(trimmed.pages[0].extract_text().split())
+    assert "1. 2. 3. 4. 5. 6. 7. 8." in cover, "the contents list keeps its eight numbers"
+
+
+def test_the_report_stylesheet_keeps_list_markers_and_drops_only_notes():
+    css = report_user_agent_css()
+    assert "::footnote-call" not in css and "::note-call" not in css
+    assert "li::marker {" in css
+    assert "ol { list-style-type: decimal }" in css
