@@ -101,6 +101,13 @@ class Config:
     SCHEDULER_MISFIRE_HOURS = _int("SCHEDULER_MISFIRE_HOURS", 12)
     SCHEDULER_LEASE_SECONDS = _int("SCHEDULER_LEASE_SECONDS", 90)
 
+    # Figures worked out once per change to the data (tracker/common/revision.py). Each worker keeps
+    # its own (SimpleCache); CACHE_TYPE=RedisCache with CACHE_REDIS_URL shares them between workers.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_THRESHOLD = _int("CACHE_THRESHOLD", 200)
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
+
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
     LOG_JSON = _bool("LOG_JSON", False)

@@ -183,8 +183,11 @@ def peak_rss_mib(pid):
     return psutil.Process(None if pid == "self" else pid).memory_info().rss / 2**20
 
 
-def time_pages(server, paths, repeat, warmup=2):
-    """Median seconds per page (requests interleaved so that noise falls on every page alike)."""
+def time_pages(server, paths, repeat, warmup=2, before_each=None):
+    """Median seconds per page (requests interleaved so that noise falls on every page alike).
+
+    before_each(name), when given, runs before each request and is not timed.
+    """
     cookie = sign_in(server.port, "chair@example.org", demo_password(Role.CHAIR))
     available = {name: path for name, path in paths.items() if path}
     samples = {name: [] for name in available}
@@ -193,6 +196,8 @@ def time_pages(server, paths, repeat, warmup=2):
         for name, path in available.items():
             if name in errors:
                 continue
+            if before_each:
+                before_each(name)
             started = time.perf_counter()
             status, _, body = request(server.port, "GET", path, cookie=cookie)
             elapsed = time.perf_counter() - started

@@ -8,7 +8,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, WEAK_SECRET_KEYS, instance_secret_key
-from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.extensions import cache, csrf, db, login_manager, migrate
 
 
 def create_app(config_name=None, overrides=None):
@@ -62,6 +62,7 @@ def register_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     with app.app_context():
         enable_sqlite_pragmas(db.engine)

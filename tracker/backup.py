@@ -18,12 +18,22 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import func, inspect, select
 
+from tracker.common.revision import advance_revision
 from tracker.extensions import db
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # `tracker init` loads these (departments included, as owners of touchpoints); a database holding
 # nothing else has no one's work in it to lose.
-REFERENCE_TABLES = {"alembic_version", "code_right", "priority", "touchpoint", "touchpoint_right", "department"}
+# data_revision only counts writes (tracker/common/revision.py).
+REFERENCE_TABLES = {
+    "alembic_version",
+    "code_right",
+    "priority",
+    "touchpoint",
+    "touchpoint_right",
+    "department",
+    "data_revision",
+}
 
 
 class BackupError(Exception):
@@ -86,10 +96,14 @@ def restore_database(source, force=False):
     """Replace the live database with the backup at source; return a sentence saying what was done."""
     source = Path(source)
     if db.engine.dialect.name == "sqlite":
-        return restore_sqlite(source, force)
-    if db.engine.dialect.name == "postgresql":
-        return restore_postgresql(source, force)
-    raise BackupError(f"Restoring {db.engine.dialect.name} databases is not supported.")
+        said = restore_sqlite(source, force)
+    elif db.engine.dialect.name == "postgresql":
+        said = restore_postgresql(source, force)
+    else:
+        raise BackupError(f"Restoring {db.engine.dialect.name} databases is not supported.")
+    # Figures a running tracker keeps for the data it had must not be shown for the restored data.
+    advance_revision()
+    return said
 
 
 # SQLite

@@ -2,6 +2,7 @@
 
 from tracker.audit.models import AuditEvent  # noqa: F401
 from tracker.auth.models import Department, PasswordResetToken, Role, SignInAttempt, User  # noqa: F401
+from tracker.common.revision import DataRevision  # noqa: F401
 from tracker.compliance.models import ComplianceAssessment  # noqa: F401
 from tracker.exchange.models import ApiToken, ImportBatch  # noqa: F401
 from tracker.notify.models import JobRun, MailKindSetting, OutboundEmail, SchedulerLock  # noqa: F401

@@ -1,10 +1,12 @@
 """Dashboard, health check, accessibility statement and privacy notice."""
 
 from flask import jsonify, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import text
 
 from tracker.common.dates import local_today
+from tracker.common.revision import per_revision
 from tracker.extensions import db
 from tracker.main import bp
 
@@ -17,9 +19,17 @@ def dashboard():
     from tracker.plan.pages import rags_of
 
     today = local_today()
-    figures = plan_dashboard(today)
-    listed = [*figures["overdue"], *figures["due_soon"]]
-    return render_template("main/dashboard.html", today=today, rags=rags_of(listed, today), **figures)
+    deciding = current_user.can_manage_plan
+
+    def figures_html():
+        figures = plan_dashboard(today)
+        listed = [*figures["overdue"], *figures["due_soon"]]
+        return Markup(
+            render_template("main/_dashboard_body.html", today=today, rags=rags_of(listed, today), **figures)
+        )
+
+    body = per_revision("dashboard", (today.isoformat(), f"deciding={deciding}"), figures_html)
+    return render_template("main/dashboard.html", body=body)
 
 
 @bp.route("/healthz")

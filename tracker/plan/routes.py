@@ -4,11 +4,13 @@ from io import BytesIO
 
 from flask import abort, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Department, User
 from tracker.common.dates import local_today
+from tracker.common.revision import per_revision
 from tracker.common.templating import PLAN_FIRST, add_navigation
 from tracker.extensions import db
 from tracker.plan import bp
@@ -82,7 +84,13 @@ def rights_grid():
     from tracker.plan.dashboard import rights_grid as grid
 
     today = local_today()
-    return render_template("plan/rights.html", rights=grid(today), today=today)
+
+    def grid_html():
+        return Markup(render_template("plan/_rights_body.html", rights=grid(today), today=today))
+
+    deciding = current_user.can_manage_plan
+    body = per_revision("rights-grid", (today.isoformat(), f"deciding={deciding}"), grid_html)
+    return render_template("plan/rights.html", body=body)
 
 
 @bp.route("/mine")

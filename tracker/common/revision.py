@@ -1,0 +1,115 @@
+"""Parts of pages that are worked out once per change to the data, not once per request.
+
+The dashboard and the rights grid count every action by a BRAG worked out for the day, the dearest
+work the tracker does. Their rendered figures change only when something is written or the day
+turns, so they are kept in the cache (Flask-Caching) under the day and the *data revision*: a
+number in the database that every committed write moves on.
+
+The revision is moved by the session itself, just before each commit that wrote anything (ORM
+objects, bulk or Core statements, raw SQL through the session), in the same transaction as the
+write: a reader sees the new rows and the new number together or neither. Taking its row lock
+last, at commit, means two writers never wait on each other in a cycle. It starts from a random
+number, so that emptying the tables or restoring a backup never brings back a number some cached
+page was computed under.
+
+A page computed while another transaction committed is not kept: the revision is read before and
+after the work, and the result is stored only when both reads agree. Nor is a page kept that was
+computed inside a transaction with writes of its own not yet committed.
+"""
+
+import secrets
+
+from flask import current_app
+from sqlalchemy import BigInteger, Integer, event, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.elements import TextClause
+
+from tracker.extensions import cache, db
+
+ROW_ID = 1
+WROTE = "tracker_wrote"
+
+
+class DataRevision(db.Model):
+    """One row: a number that changes with every committed write."""
+
+    __tablename__ = "data_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+def _advance_statement(dialect_name):
+    table = DataRevision.__table__
+    insert = postgresql_insert if dialect_name == "postgresql" else sqlite_insert
+    return (
+        insert(table)
+        .values(id=ROW_ID, value=secrets.randbits(62))
+        .on_conflict_do_update(index_elements=[table.c.id], set_={"value": table.c.value + 1})
+    )
+
+
+def _has_pending_writes(session):
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_writes(state):
+    statement = state.statement
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+    elif isinstance(statement, TextClause) and not statement.text.lstrip().upper().startswith(("SELECT", "WITH")):
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _flush_context):
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _advance_on_commit(session):
+    if not _has_pending_writes(session):
+        return
+    session.flush()
+    bind = session.get_bind(mapper=DataRevision)
+    session.execute(_advance_statement(bind.dialect.name))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session):
+    session.info.pop(WROTE, None)
+
+
+def advance_revision():
+    """Move the revision on now and commit: for writes made around the session, such as a restore."""
+    db.session.execute(_advance_statement(db.engine.dialect.name))
+    db.session.commit()
+
+
+def current_revision():
+    """The data revision as this session sees it; None before anything has been written."""
+    return db.session.scalar(select(DataRevision.value).where(DataRevision.id == ROW_ID))
+
+
+def per_revision(name, parts, compute):
+    """compute(), or what it gave last time for the same name, parts, day and data revision.
+
+    `parts` holds everything else the result depends on (the day, the reader's role), as strings.
+    """
+    if _has_pending_writes(db.session):
+        return compute()
+    before = current_revision()
+    if before is None:
+        return compute()
+    key = ":".join(("revision", name, str(before), *map(str, parts)))
+    found = cache.get(key)
+    if found is not None:
+        return found
+    result = compute()
+    if current_revision() == before and not _has_pending_writes(db.session):
+        cache.set(key, result, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+    return result
