@@ -141,3 +141,33 @@ def test_nothing_is_kept_while_the_reader_has_writes_of_its_own_or_another_commi
     db.session.commit()  # a new snapshot, as a new request would have
     assert per_revision("test", (), compute) == "figures 4", "figures made while the data moved are not kept"
     assert per_revision("test", (), compute) == "figures 4", "then kept until the next write"
+
+
+def test_an_action_page_kept_for_its_owner_is_not_shown_to_another_reader(app, client, auth, make, db):
+    action = make.action(title="Revise the acknowledgement letter")
+    db.session.commit()
+    auth.sign_in(action.owner)
+    owners_view = page(client, f"/actions/{action.reference}")
+    assert "Post an update" in owners_view and "Ask for more time" in owners_view
+
+    stranger = app.test_client()
+    other_lead = make.user("lead", department=make.department("Witness Care"))
+    stranger.post("/sign-in", data={"email": other_lead.email, "password": "correct horse battery staple"})
+    strangers_view = page(stranger, f"/actions/{action.reference}")
+    assert "Revise the acknowledgement letter" in strangers_view
+    assert "Post an update" not in strangers_view and "Ask for more time" not in strangers_view
+
+
+def test_the_action_page_and_list_show_a_request_the_moment_it_is_made(client, auth, make, db):
+    action = make.action(title="Revise the acknowledgement letter")
+    db.session.commit()
+    auth.sign_in(action.owner)
+    assert "Waiting for a decision" not in page(client, f"/actions/{action.reference}")
+    assert "Revise the acknowledgement letter" not in page(client, "/actions?waiting=1")
+
+    later = action.current_due_date + timedelta(days=30)
+    asked = {"new_due_date": [str(later.day), str(later.month), str(later.year)], "reason": "Waiting for IT"}
+    assert client.post(f"/actions/{action.reference}/extension", data=asked).status_code == 302
+
+    assert "Waiting for a decision" in page(client, f"/actions/{action.reference}")
+    assert "Revise the acknowledgement letter" in page(client, "/actions?waiting=1")

@@ -29,7 +29,7 @@ def dashboard():
         )
 
     body = per_revision("dashboard", (today.isoformat(), f"deciding={deciding}"), figures_html)
-    return render_template("main/dashboard.html", body=body)
+    return render_template("kept_page.html", title="Dashboard", body=body)
 
 
 @bp.route("/healthz")

@@ -2,7 +2,7 @@
 
 from io import BytesIO
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -61,16 +61,23 @@ def action_list():
     """Find actions by status, BRAG, owner, department, right, priority, due date or words."""
     filters = ActionFilters.from_args(request.args)
     today = local_today()
-    query = filtered_actions(filters, today, with_links=False)
-    page = db.paginate(query, page=_page_number(), per_page=LIST_PAGE_SIZE, error_out=False)
-    return render_template(
-        "plan/action_list.html",
-        filters=filters,
-        page=page,
-        rags=rags_of(page.items, today),
-        choices=filter_choices(),
-        args=filters.to_args(),
-    )
+
+    def list_html():
+        query = filtered_actions(filters, today, with_links=False)
+        page = db.paginate(query, page=_page_number(), per_page=LIST_PAGE_SIZE, error_out=False)
+        return Markup(
+            render_template(
+                "plan/_action_list_body.html",
+                filters=filters,
+                page=page,
+                rags=rags_of(page.items, today),
+                choices=filter_choices(),
+                args=filters.to_args(),
+            )
+        )
+
+    vary = (today.isoformat(), f"deciding={current_user.can_manage_plan}", request.query_string.decode("latin-1"))
+    return render_template("kept_page.html", title="Actions", body=per_revision("action-list", vary, list_html))
 
 
 def _by_urgency(actions, rags):
@@ -90,7 +97,7 @@ def rights_grid():
 
     deciding = current_user.can_manage_plan
     body = per_revision("rights-grid", (today.isoformat(), f"deciding={deciding}"), grid_html)
-    return render_template("plan/rights.html", body=body)
+    return render_template("kept_page.html", title="Actions by Victims' Code right", body=body)
 
 
 @bp.route("/mine")
@@ -149,27 +156,37 @@ def my_actions():
 @login_required
 def action_detail(reference):
     """One action: where it stands and why, what is waiting for a decision, evidence and timeline."""
-    action = load_action(reference)
-    evidence = (
-        db.session.scalars(
-            select(Evidence)
-            .where(Evidence.action_id == action.id)
-            .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
+    today = local_today()
+
+    def action_html():
+        action = load_action(reference)
+        evidence = (
+            db.session.scalars(
+                select(Evidence)
+                .where(Evidence.action_id == action.id)
+                .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
+            )
+            .unique()
+            .all()
         )
-        .unique()
-        .all()
-    )
-    return render_template(
-        "plan/action_detail.html",
-        action=action,
-        rag=rag_of(action),
-        extension=pending_extension(action),
-        closure=pending_closure(action),
-        evidence=evidence,
-        timeline=timeline_page(action, _page_number()),
-        heading=heading,
-        facts=facts,
-    )
+        body = render_template(
+            "plan/_action_detail_body.html",
+            action=action,
+            rag=rag_of(action, today),
+            extension=pending_extension(action),
+            closure=pending_closure(action),
+            evidence=evidence,
+            timeline=timeline_page(action, _page_number()),
+            heading=heading,
+            facts=facts,
+        )
+        return {"title": f"{action.reference}: {action.title}", "body": Markup(body)}
+
+    # What a reader may do with the action (update, edit, decide) is part of the page: kept per reader.
+    vary = (today.isoformat(), f"reader={current_user.id}", reference, request.query_string.decode("latin-1"))
+    kept = per_revision("action", vary, action_html)
+    back = {"href": url_for("plan.action_list"), "text": "All actions"}
+    return render_template("kept_page.html", title=kept["title"], body=kept["body"], back=back)
 
 
 @bp.route("/<reference>/history")
