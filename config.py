@@ -101,10 +101,9 @@ class Config:
     SCHEDULER_MISFIRE_HOURS = _int("SCHEDULER_MISFIRE_HOURS", 12)
     SCHEDULER_LEASE_SECONDS = _int("SCHEDULER_LEASE_SECONDS", 90)
 
-    # Figures worked out once per change to the data (tracker/common/revision.py). Each worker keeps
-    # its own (SimpleCache); CACHE_TYPE=RedisCache with CACHE_REDIS_URL shares them between workers.
+    # Page content kept until the data or the day changes (tracker/common/revision.py), by each worker
+    # in its own memory (Flask-Caching's SimpleCache); CACHE_TYPE=NullCache turns keeping off.
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
-    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_THRESHOLD = _int("CACHE_THRESHOLD", 200)
     PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
 

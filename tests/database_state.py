@@ -4,7 +4,6 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 
-
 # The data revision moves with every committed write, whatever was written (tracker/common/revision.py);
 # tests that it does are in test_revision.py.
 BOOKKEEPING = {"data_revision"}

@@ -3,6 +3,7 @@ figures from before a change, from another day or for another kind of reader."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,11 @@ def test_every_committed_write_moves_the_revision_on_and_reads_do_not(db, make):
 
     db.session.execute(
         insert(ActionUpdate.__table__).values(
-            action_id=action.id, author_id=action.owner_id, kind="update", narrative="Bulk", created_at=action.created_at
+            action_id=action.id,
+            author_id=action.owner_id,
+            kind="update",
+            narrative="Bulk",
+            created_at=action.created_at,
         )
     )
     db.session.commit()
@@ -63,7 +68,9 @@ def test_the_dashboard_shows_an_update_the_moment_it_is_posted(client, auth, mak
     assert "Interpreters booked for every interview" not in before
 
     update = {"narrative": "Interpreters booked for every interview", "status": "in_progress", "progress": "55"}
-    assert client.post(f"/actions/{action.reference}/update", data=update | {"declared_rag": "green"}).status_code == 302
+    assert (
+        client.post(f"/actions/{action.reference}/update", data=update | {"declared_rag": "green"}).status_code == 302
+    )
 
     after = page(client, "/")
     recent = after[after.index('id="updates-heading"') :]
@@ -171,3 +178,13 @@ def test_the_action_page_and_list_show_a_request_the_moment_it_is_made(client, a
 
     assert "Waiting for a decision" in page(client, f"/actions/{action.reference}")
     assert "Revise the acknowledgement letter" in page(client, "/actions?waiting=1")
+
+
+def test_content_holding_a_form_is_never_kept(db, make):
+    make.action()
+    db.session.commit()
+    form = '<form method="post"><input type="hidden" name="csrf_token" value="abc"><button>Send</button></form>'
+    with pytest.raises(ValueError, match="CSRF token"):
+        per_revision("test-form", (), lambda: form)
+    with pytest.raises(ValueError, match="CSRF token"):
+        per_revision("test-form", (), lambda: {"title": "A page", "body": form})

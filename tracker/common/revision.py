@@ -30,6 +30,7 @@ from tracker.extensions import cache, db
 
 ROW_ID = 1
 WROTE = "tracker_wrote"
+CSRF_FIELD = 'name="csrf_token"'
 
 
 class DataRevision(db.Model):
@@ -57,11 +58,13 @@ def _has_pending_writes(session):
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement_writes(state):
-    statement = state.statement
-    if state.is_insert or state.is_update or state.is_delete:
+    if state.is_insert or state.is_update or state.is_delete or _is_written_sql(state.statement):
         state.session.info[WROTE] = True
-    elif isinstance(statement, TextClause) and not statement.text.lstrip().upper().startswith(("SELECT", "WITH")):
-        state.session.info[WROTE] = True
+
+
+def _is_written_sql(statement):
+    """Whether a textual statement may write: anything but a query."""
+    return isinstance(statement, TextClause) and not statement.text.lstrip().upper().startswith(("SELECT", "WITH"))
 
 
 @event.listens_for(Session, "after_flush")
@@ -110,6 +113,15 @@ def per_revision(name, parts, compute):
     if found is not None:
         return found
     result = compute()
+    if _holds_form_token(result):
+        raise ValueError(f"{name} holds a form's CSRF token: forms belong outside content kept per revision")
     if current_revision() == before and not _has_pending_writes(db.session):
         cache.set(key, result, timeout=current_app.config["PAGE_CACHE_SECONDS"])
     return result
+
+
+def _holds_form_token(result):
+    # A token kept in the cache would outlive its time limit and the session it was made for, and a
+    # form posted with it would lose what was typed.
+    parts = result.values() if isinstance(result, dict) else (result,)
+    return any(CSRF_FIELD in str(part) for part in parts)

@@ -24,9 +24,7 @@ def dashboard():
     def figures_html():
         figures = plan_dashboard(today)
         listed = [*figures["overdue"], *figures["due_soon"]]
-        return Markup(
-            render_template("main/_dashboard_body.html", today=today, rags=rags_of(listed, today), **figures)
-        )
+        return Markup(render_template("main/_dashboard_body.html", today=today, rags=rags_of(listed, today), **figures))
 
     body = per_revision("dashboard", (today.isoformat(), f"deciding={deciding}"), figures_html)
     return render_template("kept_page.html", title="Dashboard", body=body)
