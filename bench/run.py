@@ -36,7 +36,12 @@ EXPORT_PLAN = (5000, 4)
 IMPORT_ROWS = 2000
 PAGE_RATIO_TARGET = 3.0
 # Pages whose figures are kept until the data changes (tracker/common/revision.py).
-KEPT_PER_REVISION = ("dashboard", "right-by-BRAG grid")
+KEPT_PER_REVISION = (
+    "dashboard",
+    "action list (filtered, page of 50)",
+    "action page (50 updates)",
+    "right-by-BRAG grid",
+)
 
 
 def parse_args(argv=None):

@@ -11,7 +11,7 @@ from enum import Enum
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from tracker.common.dates import local_today
 from tracker.extensions import db
@@ -72,7 +72,8 @@ def actions_existing_on(day: date):
     query = (
         select(Action)
         .where(Action.created_at < history.end_of_day(day))
-        .options(selectinload(Action.rights), selectinload(Action.priorities))
+        # The report does not show touchpoints: loading them (and their rights) for every action is waste.
+        .options(selectinload(Action.rights), selectinload(Action.priorities), lazyload(Action.touchpoints))
         .order_by(Action.reference)
     )
     return db.session.scalars(query).unique().all()
