@@ -80,13 +80,17 @@ def _legend(prefix, series, y):
     return "".join(parts)
 
 
-def stacked_bar_chart(title, description, categories, series, *, label_width=220, width=720):
-    """Horizontal stacked bars, one per category, with each segment's count written on it."""
+def stacked_bar_chart(title, description, categories, series, *, label_width=220, width=720, segment_titles=True):
+    """Horizontal stacked bars, one per category, with each segment's count written on it.
+
+    Each series is painted as one shape of all its segments: a PDF renderer fills a pattern once per
+    shape, not once per bar. segment_titles adds a hover title to each segment, for pages on screen.
+    """
     chart_id = f"chart{next(_ids)}"
     bar, gap, top = 24, 12, 34
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     scale = (width - label_width - 60) / max(max(totals, default=0), 1)
-    rows = []
+    rows, shapes, titles = [], [[] for _ in series], []
     for i, category in enumerate(categories):
         y = top + i * (bar + gap)
         rows.append(
@@ -98,10 +102,12 @@ def stacked_bar_chart(title, description, categories, series, *, label_width=220
             if not value:
                 continue
             w = value * scale
-            rows.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar}" fill="url(#{chart_id}-p{index})" stroke="#0b0c0c" stroke-width="0.5">'
-                f"<title>{escape(str(category))}: {value} {escape(item.name)}</title></rect>"
-            )
+            shapes[index].append(f"M{x:.1f},{y}h{w:.1f}v{bar}h{-w:.1f}z")
+            if segment_titles:
+                titles.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar}" fill="transparent">'
+                    f"<title>{escape(str(category))}: {value} {escape(item.name)}</title></rect>"
+                )
             if w >= 22:
                 # A white plate behind the figure keeps it legible on every pattern; a stroked halo
                 # would need paint-order, which PDF renderers such as WeasyPrint do not support.
@@ -114,7 +120,12 @@ def stacked_bar_chart(title, description, categories, series, *, label_width=220
             x += w
         rows.append(f'<text x="{x + 6:.1f}" y="{y + 17}" fill="#0b0c0c">{totals[i]}</text>')
     height = top + len(categories) * (bar + gap) + 8
-    body = _patterns(chart_id, series) + _legend(chart_id, series, 4) + "".join(rows)
+    painted = "".join(
+        f'<path d="{"".join(shape)}" fill="url(#{chart_id}-p{index})" stroke="#0b0c0c" stroke-width="0.5"/>'
+        for index, shape in enumerate(shapes)
+        if shape
+    )
+    body = _patterns(chart_id, series) + _legend(chart_id, series, 4) + painted + "".join(rows) + "".join(titles)
     return _frame(chart_id, title, description, width, height, body)
 
 

@@ -106,7 +106,13 @@ def summary_sentences(snapshot):
 
 def _chart(title, description, categories, counts, label_width):
     return stacked_bar_chart(
-        title, description, categories, brag_series(counts, categories), label_width=label_width, width=720
+        title,
+        description,
+        categories,
+        brag_series(counts, categories),
+        label_width=label_width,
+        width=720,
+        segment_titles=False,
     )
 
 
