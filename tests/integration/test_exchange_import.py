@@ -9,7 +9,8 @@ from tests.workbooks import messy_plan
 from tracker.audit.models import AuditEvent
 from tracker.exchange import services
 from tracker.exchange.spreadsheet import ImportRefused
-from tracker.notify.models import OutboundEmail
+from tracker.exchange.writing import queue_assignment_summaries
+from tracker.notify.models import MailKindSetting, OutboundEmail
 from tracker.plan.models import Action, ActionUpdate
 
 TODAY = date(2026, 6, 1)
@@ -141,6 +142,20 @@ def test_owners_get_one_summary_email_not_one_per_action(db, people, existing):
     assert [m.to_address for m in mail] == [people["other"].email]
     assert mail[0].subject == "2 actions assigned to you"
     assert "Rewrite the acknowledgement letter" in mail[0].body_text and "Train call handlers" in mail[0].body_text
+
+
+def test_summaries_of_a_switched_off_kind_are_kept_suppressed_and_never_doubled(db, people, existing):
+    db.session.add(MailKindSetting(kind="action_assigned", enabled=False))
+    db.session.commit()
+    batch = services.start_import("plan.xlsx", messy_plan(people["owner"], people["other"]), people["admin"])
+    digest = services.dry_run(batch, TODAY)["digest"]
+    services.confirm(batch, people["admin"], TODAY, digest)
+    db.session.commit()
+    mail = db.session.scalars(select(OutboundEmail)).all()
+    assert [(m.to_address, m.state) for m in mail] == [(people["other"].email, "suppressed")]
+    assert queue_assignment_summaries({people["other"]: []}, batch.id, "plan.xlsx", people["admin"]) == 0, (
+        "a summary already queued for this import is not queued again"
+    )
 
 
 def test_confirmation_refuses_when_the_tracker_changed_since_the_dry_run(db, people, existing):

@@ -17,7 +17,7 @@ from tracker.exchange.matching import CREATE, UPDATE
 from tracker.extensions import db
 from tracker.notify.kinds import ACTION_ASSIGNED
 from tracker.notify.models import OutboundEmail
-from tracker.notify.services import queue_email, wants_immediate
+from tracker.notify.services import kind_enabled, queue_email, wants_immediate
 from tracker.plan.models import (
     UPDATE_STATUSES,
     Action,
@@ -321,6 +321,7 @@ def queue_assignment_summaries(assigned, batch_key, source_name, actor):
     already = set(
         db.session.scalars(select(OutboundEmail.dedupe_key).where(OutboundEmail.dedupe_key.startswith(prefix)))
     )
+    enabled = kind_enabled(ACTION_ASSIGNED)
     # Each message is a new row; flushing the last one before every query would be wasted work.
     with db.session.no_autoflush:
         for owner, actions in assigned.items():
@@ -340,6 +341,8 @@ def queue_assignment_summaries(assigned, batch_key, source_name, actor):
                     "actor": actor,
                 },
                 dedupe_key=key,
+                enabled=enabled,
+                known_new=True,
             )
             queued += 1
     return queued

@@ -72,16 +72,32 @@ def render_email(template, *, subject, context=None, to_user=None, action=None):
     )
 
 
-def queue_email(kind, *, to_address, template, subject, context=None, to_user=None, action=None, dedupe_key=None):
+def queue_email(
+    kind,
+    *,
+    to_address,
+    template,
+    subject,
+    context=None,
+    to_user=None,
+    action=None,
+    dedupe_key=None,
+    enabled=None,
+    known_new=False,
+):
     """Render templates emails/<template>.txt and .html into an outbox row and return it.
 
     With a dedupe_key, a message already queued under that key is returned instead of a second one.
+    Callers queueing many messages at once may say whether the kind is enabled (kind_enabled) and
+    that they have looked for earlier copies themselves (known_new), saving two queries a message.
     """
-    if dedupe_key is not None:
+    if dedupe_key is not None and not known_new:
         existing = db.session.scalar(select(OutboundEmail).where(OutboundEmail.dedupe_key == dedupe_key))
         if existing is not None:
             return existing
     body_text, body_html = render_email(template, subject=subject, context=context, to_user=to_user, action=action)
+    if enabled is None:
+        enabled = kind_enabled(kind)
     message = OutboundEmail(
         kind=kind,
         dedupe_key=dedupe_key,
@@ -91,7 +107,7 @@ def queue_email(kind, *, to_address, template, subject, context=None, to_user=No
         subject=subject,
         body_text=body_text,
         body_html=body_html,
-        state=MailState.PENDING.value if kind_enabled(kind) else MailState.SUPPRESSED.value,
+        state=MailState.PENDING.value if enabled else MailState.SUPPRESSED.value,
     )
     db.session.add(message)
     return message
