@@ -98,17 +98,18 @@ def current_revision():
     return db.session.scalar(select(DataRevision.value).where(DataRevision.id == ROW_ID))
 
 
-def per_revision(name, parts, compute):
-    """compute(), or what it gave last time for the same name, parts, day and data revision.
+def per_revision(name, compute, *, day, vary=()):
+    """compute(), or what it gave last time for the same name, day, `vary` and data revision.
 
-    `parts` holds everything else the result depends on (the day, the reader's role), as strings.
+    `day` is the day the content was worked out for (the caller's today, which compute uses too);
+    `vary` holds everything else the content depends on, such as what the reader may do.
     """
     if _has_pending_writes(db.session):
         return compute()
     before = current_revision()
     if before is None:
         return compute()
-    key = ":".join(("revision", name, str(before), *map(str, parts)))
+    key = ":".join(("revision", name, str(before), day.isoformat(), *map(str, vary)))
     found = cache.get(key)
     if found is not None:
         return found

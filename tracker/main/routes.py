@@ -19,14 +19,13 @@ def dashboard():
     from tracker.plan.pages import rags_of
 
     today = local_today()
-    deciding = current_user.can_manage_plan
 
     def figures_html():
         figures = plan_dashboard(today)
         listed = [*figures["overdue"], *figures["due_soon"]]
         return Markup(render_template("main/_dashboard_body.html", today=today, rags=rags_of(listed, today), **figures))
 
-    body = per_revision("dashboard", (today.isoformat(), f"deciding={deciding}"), figures_html)
+    body = per_revision("dashboard", figures_html, day=today, vary=(f"deciding={current_user.can_manage_plan}",))
     return render_template("kept_page.html", title="Dashboard", body=body)
 
 

@@ -76,8 +76,9 @@ def action_list():
             )
         )
 
-    vary = (today.isoformat(), f"deciding={current_user.can_manage_plan}", request.query_string.decode("latin-1"))
-    return render_template("kept_page.html", title="Actions", body=per_revision("action-list", vary, list_html))
+    vary = (f"deciding={current_user.can_manage_plan}", request.query_string.decode("latin-1"))
+    body = per_revision("action-list", list_html, day=today, vary=vary)
+    return render_template("kept_page.html", title="Actions", body=body)
 
 
 def _by_urgency(actions, rags):
@@ -95,8 +96,7 @@ def rights_grid():
     def grid_html():
         return Markup(render_template("plan/_rights_body.html", rights=grid(today), today=today))
 
-    deciding = current_user.can_manage_plan
-    body = per_revision("rights-grid", (today.isoformat(), f"deciding={deciding}"), grid_html)
+    body = per_revision("rights-grid", grid_html, day=today, vary=(f"deciding={current_user.can_manage_plan}",))
     return render_template("kept_page.html", title="Actions by Victims' Code right", body=body)
 
 
@@ -183,8 +183,8 @@ def action_detail(reference):
         return {"title": f"{action.reference}: {action.title}", "body": Markup(body)}
 
     # What a reader may do with the action (update, edit, decide) is part of the page: kept per reader.
-    vary = (today.isoformat(), f"reader={current_user.id}", reference, request.query_string.decode("latin-1"))
-    kept = per_revision("action", vary, action_html)
+    vary = (f"reader={current_user.id}", reference, request.query_string.decode("latin-1"))
+    kept = per_revision("action", action_html, day=today, vary=vary)
     back = {"href": url_for("plan.action_list"), "text": "All actions"}
     return render_template("kept_page.html", title=kept["title"], body=kept["body"], back=back)
 
