@@ -217,9 +217,9 @@ def _user_agent_stylesheet():
     return CSS(string=report_user_agent_css())
 
 
-def layout_report(html, *, html_class=ReportHTML):
+def layout_report(html):
     """Lay the HTML out as A4 pages; the slow part of making the PDF."""
-    return html_class(string=html, url_fetcher=NoNetworkFetcher()).render()
+    return ReportHTML(string=html, url_fetcher=NoNetworkFetcher()).render()
 
 
 def write_report(document) -> bytes:
@@ -227,6 +227,6 @@ def write_report(document) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def render_report_pdf(html, *, html_class=ReportHTML) -> bytes:
+def render_report_pdf(html) -> bytes:
     """The PDF of the report HTML."""
-    return write_report(layout_report(html, html_class=html_class))
+    return write_report(layout_report(html))
