@@ -223,6 +223,23 @@ def test_deciding_a_request_someone_else_decided_changes_nothing_and_says_so(app
     assert [db.session.scalar(select(func.count(model.id))) for model in (ActionUpdate, AuditEvent)] == counts
 
 
+@pytest.mark.parametrize("kind", ["extension", "closure"])
+def test_an_incomplete_decision_on_a_request_already_decided_hands_back_the_reason(app, make, db, kind):
+    """No decision chosen, on a request someone else decided: the form is gone, the words are not."""
+    action, pending = _pending_request(make, db, kind)
+    url = f"/actions/{action.reference}/{kind}/{pending.id}"
+    chair_tab, admin_tab = signed_in(app, make.user("chair")), signed_in(app, make.user("admin"))
+    version = version_on(chair_tab.get(url).get_data(as_text=True))
+    assert admin_tab.post(url, data={"decision": "approve", "reason": "", "version_id": version}).status_code == 302
+
+    page = chair_tab.post(url, data={"reason": "Waiting on the IT change", "version_id": version}).get_data(
+        as_text=True
+    )
+
+    assert "What you wrote (not saved)" in page and "Waiting on the IT change" in page
+    assert "approved this request" in page
+
+
 def test_cancelling_an_action_someone_else_cancelled_changes_nothing_and_keeps_the_reason(app, make, db):
     from tracker.plan.models import Action
 

@@ -40,7 +40,10 @@ def _decide(action, pending, decide, template, outcome):
                 flash(outcome[approve], "success")
                 return redirect(url_for("plan.action_detail", reference=action.reference))
             return _decided_elsewhere(form, action, pending, template)
-    return render_template(template, form=form, action=action, pending=pending, rag=rag_of(action))
+    # When the request is no longer waiting the form is not shown again: hand back what was written.
+    unsaved = form.reason.data if request.method == "POST" else None
+    context = {"action": action, "pending": pending, "rag": rag_of(action), "unsaved_reason": unsaved}
+    return render_template(template, form=form, **context)
 
 
 def _decided_elsewhere(form, action, pending, template):
