@@ -20,6 +20,8 @@ from tracker.plan.models import (
     action_rights,
 )
 
+# Filters that are a checkbox: field name -> URL argument, "1" when ticked.
+CHECKBOX_ARGS = {"open_only": "open", "waiting": "waiting"}
 DUE_WINDOWS = {
     "overdue": "Overdue",
     "14": "Due in the next 14 days",
@@ -76,8 +78,8 @@ class ActionFilters:
             right=_digits(args.get("right")),
             priority=_digits(args.get("priority")),
             due=args.get("due") if args.get("due") in DUE_WINDOWS else "",
-            open_only=args.get("open") == "1",
-            waiting=args.get("waiting") == "1",
+            open_only=args.get(CHECKBOX_ARGS["open_only"]) == "1",
+            waiting=args.get(CHECKBOX_ARGS["waiting"]) == "1",
             sort=args.get("sort") if args.get("sort") in SORTS else "due",
         )
         return filters
@@ -87,9 +89,9 @@ class ActionFilters:
         args = {}
         for item in fields(self):
             value = getattr(self, item.name)
-            if item.name in ("open_only", "waiting"):
+            if item.name in CHECKBOX_ARGS:
                 if value:
-                    args["open" if item.name == "open_only" else "waiting"] = "1"
+                    args[CHECKBOX_ARGS[item.name]] = "1"
             elif value and not (item.name == "sort" and value == "due"):
                 args[item.name] = value
         return args
