@@ -9,6 +9,7 @@ import importlib
 import io
 import json
 import pkgutil
+import re
 import statistics
 import sys
 import time
@@ -127,7 +128,7 @@ def report(options):
     from playwright.sync_api import sync_playwright
 
     quarter = _previous_quarter()
-    builds, pdf_only, printing = [], [], []
+    builds, pdf_only, printing, unstyled_weasyprint, unstyled_chromium = [], [], [], [], []
     with sync_playwright() as playwright:
         # Rounds alternate the two engines, so that a burst of load on the shared machine falls on both.
         # Chromium is started for its turn and stopped after it, so that its idle processes take no
@@ -140,18 +141,49 @@ def report(options):
             pdf_only.append(pdf_seconds)
             chromium_seconds, chromium_pdf = _chromium_print(playwright, html)
             printing.append(chromium_seconds)
+        # Chromium prints in processes of its own, so this process's peak is WeasyPrint's; read before
+        # the unstyled form is laid out, so that it is the report's.
+        peak = peak_rss_mib("self")
+        unstyled = unstyled_form(html)
+        for _ in range(options.repeat):
+            unstyled_weasyprint.append(timed(_weasyprint_untagged, unstyled)[0])
+            unstyled_chromium.append(_chromium_print(playwright, unstyled)[0])
     return {
         "quarter": str(quarter),
         "build_seconds": statistics.median(builds),
         "pdf_seconds": statistics.median(pdf_only),
         "chromium_seconds": statistics.median(printing),
         "round_ratios": [round(build / chromium, 2) for build, chromium in zip(builds, printing, strict=True)],
-        # Chromium prints in processes of its own, so this process's peak is WeasyPrint's.
-        "weasyprint_peak_rss_mib": round(peak_rss_mib("self"), 1),
+        "unstyled_weasyprint_seconds": statistics.median(unstyled_weasyprint),
+        "unstyled_chromium_seconds": statistics.median(unstyled_chromium),
+        "weasyprint_peak_rss_mib": round(peak, 1),
         "pages": _page_count(pdf),
         "chromium_pages": _page_count(chromium_pdf),
         "html_kib": round(len(html.encode()) / 1024),
     }
+
+
+# The report unstyled: the same elements and text with one short stylesheet and no classes, so no
+# page headers, colour bars or kept-together blocks, printed untagged by both engines. WeasyPrint's
+# time on it over Chromium's shows how much of the gap the report's styling and tags explain.
+UNSTYLED_STYLESHEET = (
+    "<style>@page { size: A4; margin: 18mm 15mm } body { font: 10pt 'Liberation Sans', sans-serif }</style>"
+)
+_STYLESHEET = re.compile(r"<style>.*?</style>", re.DOTALL)
+_CLASS = re.compile(r' class="[^"]*"')
+
+
+def unstyled_form(html):
+    """The report HTML with its stylesheet replaced by UNSTYLED_STYLESHEET and every class removed."""
+    if not _STYLESHEET.search(html):
+        raise ValueError("The report HTML has no <style> element to replace")
+    return _CLASS.sub("", _STYLESHEET.sub(UNSTYLED_STYLESHEET, html, count=1))
+
+
+def _weasyprint_untagged(html):
+    from tracker.reports.render import layout_report
+
+    return layout_report(html).write_pdf()
 
 
 def _chromium_print(playwright, html):
