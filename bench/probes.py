@@ -175,9 +175,10 @@ _CLASS = re.compile(r' class="[^"]*"')
 
 def unstyled_form(html):
     """The report HTML with its stylesheet replaced by UNSTYLED_STYLESHEET and every class removed."""
-    if not _STYLESHEET.search(html):
+    restyled, replaced = _STYLESHEET.subn(UNSTYLED_STYLESHEET, html, count=1)
+    if not replaced:
         raise ValueError("The report HTML has no <style> element to replace")
-    return _CLASS.sub("", _STYLESHEET.sub(UNSTYLED_STYLESHEET, html, count=1))
+    return _CLASS.sub("", restyled)
 
 
 def _weasyprint_untagged(html):
