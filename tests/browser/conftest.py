@@ -4,6 +4,7 @@ import os
 import threading
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
@@ -41,14 +42,48 @@ def browser():
         browser.close()
 
 
+# Text that is an HTML tag or an entity, read from a page's visible text, is markup shown as text.
+MARKUP_IN_TEXT_JS = r"""() => {
+  const text = document.body ? document.body.innerText : "";
+  const found = text.match(/<\/?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?\/?>|&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);/);
+  return found ? found[0] : null;
+}"""
+
+
+class MarkupWatch:
+    """Reads every page a browser context loads and keeps each one that shows markup as text."""
+
+    def __init__(self, context):
+        self.problems = []
+        context.on("page", self.watch)
+        for tab in context.pages:
+            self.watch(tab)
+
+    def watch(self, tab):
+        tab.on("load", lambda loaded: self.check(loaded))
+
+    def check(self, tab):
+        try:
+            found = tab.evaluate(MARKUP_IN_TEXT_JS)
+        except PlaywrightError:
+            return  # the page went on to another before it could be read; that one is read instead
+        if found:
+            self.problems.append(f"{tab.url} shows markup as text: {found}")
+
+    def assert_clean(self):
+        assert not self.problems, "pages showed markup as text:\n" + "\n".join(self.problems)
+
+
 @pytest.fixture()
 def page(browser, live_server, db):
-    """A fresh browser tab on a clean database."""
+    """A fresh browser tab on a clean database; every page it loads is checked for markup shown as text."""
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    watch = MarkupWatch(context)
     tab = context.new_page()
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
+    watch.assert_clean()
 
 
 def sign_in(page, user, password=PASSWORD):
