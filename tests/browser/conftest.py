@@ -108,8 +108,8 @@ def fill_date(page, field, day):
 
 
 def says(page, message):
-    """Wait for the page to show a banner message (a click's new page may still be loading)."""
-    expect(page.locator(".govuk-notification-banner").first).to_contain_text(message)
+    """Wait for the page's first banner to read exactly the message (a click's new page may still be loading)."""
+    expect(page.locator(".govuk-notification-banner__content").first).to_have_text(message)
 
 
 # A demo-sized plan: enough rows for lists, pagination, timelines and charts, small enough to stay fast.

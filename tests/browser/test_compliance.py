@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import says, sign_in
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
 
@@ -40,7 +40,7 @@ def test_chair_records_a_quarter_and_reads_the_gap(page, make):
     page.get_by_role("button", name=f"Save figures for {quarter.label}").click()
 
     expect(page).to_have_title(f"Compliance and victims' voice, {quarter.label} - Victims Code Action Tracker")
-    expect(page.get_by_text(f"Figures for {quarter.label} saved: 3 rights added.")).to_be_visible()
+    says(page, f"Figures for {quarter.label} saved: 3 rights added.")
     rows = page.locator("table.app-gap-table tbody tr")
     expect(rows).to_have_count(3)
     first, second, third = (rows.nth(i).inner_text() for i in range(3))

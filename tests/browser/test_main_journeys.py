@@ -251,7 +251,7 @@ def test_analyst_previews_chair_publishes_and_subgroup_receives_the_report(page,
     expect(page.get_by_role("heading", name="Exceptions: Red and overdue actions")).to_be_visible()
     expect(page.get_by_role("img", name="Actions by Victims' Code right and BRAG rating")).to_be_visible()
     page.get_by_role("button", name="Build the report for approval").click()
-    expect(page.get_by_text(f"The {last.label} report is built.")).to_be_visible()
+    says(page, f"The {last.label} report is built. Check it, then publish it to send it to the subgroup.")
     expect(page.locator(".govuk-tag").filter(has_text="Awaiting approval")).to_be_visible()
     sign_out(page)
 
@@ -267,7 +267,7 @@ def test_analyst_previews_chair_publishes_and_subgroup_receives_the_report(page,
     page.get_by_role("link", name="Publish and send").click()
     expect(page.get_by_text("Priya Shah")).to_be_visible()
     page.get_by_role("button", name="Publish and send").click()
-    expect(page.get_by_text(f"The {last.label} report is published. It is on its way to 2 people.")).to_be_visible()
+    says(page, f"The {last.label} report is published. It is on its way to 2 people.")
 
     # The subgroup receives it: a real SMTP server, the PDF attached and readable.
     assert "Sent 2" in deliver_outbox(db)

@@ -33,13 +33,19 @@ def test_lead_finds_an_action_by_filters_posts_an_update_and_asks_for_more_time(
     keys.choose_radio("Amber")
     keys.press_button("Post update")
     assert page.get_by_role("heading", level=1).inner_text() == "Revise the witness care letter"
-    assert "Your update has been posted." in page.get_by_role("alert", name="Success").inner_text()
+    assert (
+        page.get_by_role("alert", name="Success").locator(".govuk-notification-banner__content").inner_text()
+        == "Your update has been posted."
+    )
     assert page.get_by_text("Draft letter agreed with the witness care unit.", exact=True).is_visible()
 
     keys.follow_link("Ask for more time")
     keys.fill_date(today + timedelta(days=60))
     keys.fill("Why do you need more time?", "Waiting for the printing contract to be renewed.")
     keys.press_button("Ask for more time")
-    assert "Your request has been sent to the chair." in page.get_by_role("alert", name="Success").inner_text()
+    assert (
+        page.get_by_role("alert", name="Success").locator(".govuk-notification-banner__content").inner_text()
+        == "Your request has been sent to the chair."
+    )
     assert page.get_by_text("Waiting for the printing contract to be renewed.", exact=True).is_visible()
     keys.assert_focus_was_always_visible()

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import says, sign_in
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
 
@@ -39,7 +39,7 @@ def test_chair_previews_builds_and_publishes_a_report(page, make):
     expect(page.locator(".rp-decisions")).to_have_text("Agree the revised letter")
 
     page.get_by_role("button", name="Build the report for approval").click()
-    expect(page.get_by_text(f"The {LAST.label} report is built.")).to_be_visible()
+    says(page, f"The {LAST.label} report is built. Check it, then publish it to send it to the subgroup.")
     expect(page.locator(".govuk-tag").filter(has_text="Awaiting approval")).to_be_visible()
 
     page.get_by_role("link", name="Publish and send").click()

@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import func, select
 
+from tests.visible import banners
 from tracker.audit.models import AuditEvent
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
@@ -66,7 +67,7 @@ def test_chair_records_a_quarter_and_sees_the_gap(client, auth, db):
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "compliance.recorded")).all()
     assert len(events) == 2 and events[0].actor_id == chair.id
     page = client.get(response.location).get_data(as_text=True)
-    assert f"Figures for {quarter.label} saved: 2 rights added." in page
+    assert banners(page)[:1] == [f"Figures for {quarter.label} saved: 2 rights added."]
     assert "37 points" in page  # 88 - 51
     assert "Small sample" in page  # 18 victims asked about right 7
 

@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
+from tests.visible import banners
 from tracker.audit.models import AuditEvent
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
@@ -50,7 +51,7 @@ def test_a_good_file_loads_every_row_and_is_audited(client, auth, db):
     assert response.status_code == 302 and response.location.endswith(f"/compliance?quarter={last.slug}")
     assert count(db) == 3
     page = client.get(response.location).get_data(as_text=True)
-    assert "File loaded: 3 rights added, 0 changed. 1 row with no figures skipped." in page
+    assert banners(page)[:1] == ["File loaded: 3 rights added, 0 changed. 1 row with no figures skipped."]
     assert "Widened by 6 points" in page  # right 3: 20 points before, 26 now
     assert (
         db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.verb == "compliance.recorded"))
@@ -102,7 +103,9 @@ def test_figures_already_recorded_are_only_replaced_when_asked(client, auth, db,
     assert count(db) == 1
     accepted = upload(client, text, replace=True)
     assert accepted.status_code == 302
-    assert "File loaded: 1 right added, 1 changed." in client.get(accepted.location).get_data(as_text=True)
+    assert banners(client.get(accepted.location).get_data(as_text=True))[:1] == [
+        "File loaded: 1 right added, 1 changed."
+    ]
     row = db.session.scalar(select(ComplianceAssessment).where(ComplianceAssessment.right.has(number=3)))
     assert float(row.voice_percent) == 55.0 and row.voice_sample == 41
 

@@ -4,6 +4,7 @@ import io
 
 from sqlalchemy import func, select
 
+from tests.visible import banners
 from tracker.plan.models import ActionUpdate, Evidence
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -106,7 +107,7 @@ def test_evidence_page_adds_a_file_or_a_link_with_a_timeline_entry(client, auth,
         content_type="multipart/form-data",
     )
     page = client.get(response.location).get_data(as_text=True)
-    assert "The evidence has been added." in page and "Evidence added" in page and "results.csv" in page
+    assert banners(page)[:1] == ["The evidence has been added."] and "Evidence added" in page and "results.csv" in page
     assert db.session.scalar(select(ActionUpdate.kind)) == "evidence_added"
 
 

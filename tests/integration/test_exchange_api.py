@@ -7,6 +7,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_spec
 from sqlalchemy import select
 
+from tests.visible import banners
 from tracker.audit.models import AuditEvent
 from tracker.common.types import utcnow
 from tracker.exchange import tokens
@@ -186,7 +187,7 @@ def test_users_create_see_once_and_revoke_their_tokens(client, auth, db):
     assert "Power BI dashboard" in listing and secret not in listing and secret[:12] in listing
     token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
     revoked = client.post(f"/account/api-tokens/{token.id}/revoke", follow_redirects=True)
-    assert "The token &#39;Power BI dashboard&#39; no longer works." in revoked.get_data(as_text=True)
+    assert banners(revoked.get_data(as_text=True)) == ["The token 'Power BI dashboard' no longer works."]
     assert _get(client, "/api/v1/rights", secret).status_code == 401
 
 

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from tests.visible import banners
 from tests.workbooks import messy_plan, workbook_bytes
 from tracker.exchange.models import ImportBatch
 from tracker.plan.models import Action
@@ -74,7 +75,7 @@ def test_admin_imports_a_messy_plan_through_the_pages(client, auth, people, make
     digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]+)"', page.get_data(as_text=True)).group(1)
     batch_id = int(re.search(r"/imports/(\d+)", checked.location).group(1))
     done = client.post(f"/imports/{batch_id}/confirm", data={"digest": digest}, follow_redirects=True)
-    assert "Import complete: 3 actions created and 1 updated." in _text(done)
+    assert banners(done.get_data(as_text=True))[:1] == ["Import complete: 3 actions created and 1 updated."]
     assert db.session.scalar(select(func.count()).select_from(Action)) == 4
     again = client.post(f"/imports/{batch_id}/confirm", data={"digest": digest}, follow_redirects=True)
     assert "already been written" in _text(again)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from tests.factories import PASSWORD
+from tests.visible import banners
 from tracker.auth.models import PasswordResetToken
 from tracker.notify.models import OutboundEmail
 
@@ -49,7 +50,9 @@ def test_the_whole_reset_from_e_mail_to_sign_in(client, make, db):
     assert form.status_code == 200 and "Choose a password" in form.get_data(as_text=True)
     response = choose_password(client, path)
     assert response.status_code == 302 and response.location == "/sign-in"
-    assert "Your password has been saved" in client.get("/sign-in").get_data(as_text=True)
+    assert banners(client.get("/sign-in").get_data(as_text=True)) == [
+        "Your password has been saved. Sign in with it now."
+    ]
     assert other_device.get("/").status_code == 302, "sessions from before the reset have ended"
     assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 200
     assert client.post("/sign-in", data={"email": user.email, "password": NEW_PASSWORD}).status_code == 302

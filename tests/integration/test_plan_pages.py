@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from tests.visible import banners
 from tracker.plan.models import Action, ActionUpdate, ExtensionRequest
 
 TODAY = date.today()
@@ -47,7 +48,7 @@ def test_chair_adds_an_action_with_every_field(client, auth, make, db):
     response = client.post("/actions/new", data=form)
     assert response.status_code == 302 and response.location == "/actions/VV-001"
     page = text(client.get(response.location))
-    assert "VV-001 has been added and Jordan Blake has been told it is theirs." in page
+    assert banners(page)[:1] == ["VV-001 has been added and Jordan Blake has been told it is theirs."]
     for shown in (
         "Offer every eligible victim a Victim Personal Statement",
         "Right 7: To make a Victim Personal Statement",
@@ -175,7 +176,7 @@ def test_owner_posts_an_update_and_it_heads_the_timeline(client, auth, make, db)
     response = client.post(f"/actions/{action.reference}/update", data=update)
     assert response.status_code == 302
     page = text(client.get(response.location))
-    assert "Your update has been posted." in page
+    assert banners(page)[:1] == ["Your update has been posted."]
     timeline = page[page.index('id="timeline"') :]
     assert timeline.index("Progress update") < timeline.index("Pilot running in two areas.")
     assert "Progress: <strong>45%</strong>" in timeline and "Pilot report (link, opens in a new tab)" in timeline

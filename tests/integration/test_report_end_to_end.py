@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests.factories import PASSWORD
 from tests.integration.notify.conftest import SmtpServer, body_of, free_port, london
 from tests.integration.report_history import crafted_history
+from tests.visible import banners
 from tracker.notify.models import JobRun
 from tracker.notify.scheduler import collect_jobs, run_job
 from tracker.notify.sender import send_pending
@@ -60,7 +61,9 @@ def test_built_on_schedule_approved_and_delivered_with_the_pdf(app, client, db, 
 
     client.post("/sign-in", data={"email": chair.email, "password": PASSWORD})
     response = client.post("/reports/2026-27-Q3/publish", follow_redirects=True)
-    assert "The 2026/27 Q3 report is published. It is on its way to 2 people." in response.get_data(as_text=True)
+    assert banners(response.get_data(as_text=True))[:1] == [
+        "The 2026/27 Q3 report is published. It is on its way to 2 people."
+    ]
     assert "Sent 2" in send_pending(london(2027, 1, 8, 9)).summary()
 
     report = db.session.scalar(select(Report))
