@@ -191,3 +191,28 @@ def test_content_holding_a_form_is_never_kept(db, make):
         per_revision("test-form", lambda: form, day=DAY)
     with pytest.raises(ValueError, match="CSRF token"):
         per_revision("test-form", lambda: {"title": "A page", "body": form}, day=DAY)
+
+
+def test_bookkeeping_leaves_the_revision_alone_so_kept_pages_stay_kept(app, client, auth, make, db):
+    """The scheduler's heartbeat, a job run, a sign-in and an API call write, but change no page."""
+    from tracker.exchange.tokens import create_token
+    from tracker.notify.scheduler import TrackerScheduler, run_job
+
+    action = make.action(due=local_today() - timedelta(days=3))
+    lead = action.owner
+    _, secret = create_token(lead, "Power BI", 90)
+    db.session.commit()
+    start = current_revision()
+
+    TrackerScheduler(app, jobs=[]).heartbeat()
+    assert current_revision() == start, "the scheduler's heartbeat"
+    run_job({"id": "quiet", "func": lambda now: "Nothing to do."})
+    assert current_revision() == start, "a job run's record"
+    auth.sign_in(lead)
+    assert current_revision() == start, "a sign-in"
+    answer = client.get("/api/v1/actions", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 200 and current_revision() == start, "an API call"
+
+    update = {"narrative": "Letters sent", "status": "in_progress", "progress": "55", "declared_rag": "green"}
+    assert client.post(f"/actions/{action.reference}/update", data=update).status_code == 302
+    assert current_revision() == start + 1, "an update to the plan moves it on"
