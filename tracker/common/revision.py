@@ -79,9 +79,8 @@ def _has_pending_writes(session):
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement_writes(state):
-    if _is_written_sql(state.statement):
-        state.session.info[WROTE] = True
-    elif (state.is_insert or state.is_update or state.is_delete) and not _is_bookkeeping(state.statement):
+    writes = state.is_insert or state.is_update or state.is_delete
+    if _is_written_sql(state.statement) or (writes and not _is_bookkeeping(state.statement)):
         state.session.info[WROTE] = True
 
 
