@@ -75,13 +75,19 @@ def free_port():
 
 @dataclass
 class Server:
-    """gunicorn serving the tracker on a loopback port, in the production configuration."""
+    """gunicorn serving the tracker on a loopback port, with the scheduler process beside it, as in production.
+
+    The scheduler's heartbeat and job runs commit every few seconds, as they do under `make serve`,
+    so the pages are timed on the path people get, not on a quiet database.
+    """
 
     database_url: str
     workdir: Path
     workers: int = 1
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    scheduler: subprocess.Popen | None = None
+    with_scheduler: bool = True
 
     def environment(self):
         env = dict(os.environ)
@@ -110,8 +116,15 @@ class Server:
             "wsgi:app",
         ]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.environment(), stdout=log, stderr=log)
+        if self.with_scheduler:
+            self.scheduler = self._start_scheduler()
         self._wait_until_ready()
         return self
+
+    def _start_scheduler(self):
+        log = open(self.workdir / f"scheduler-{self.port}.log", "wb")  # noqa: SIM115 (closed with the process)
+        command = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "scheduler", "run"]
+        return subprocess.Popen(command, cwd=ROOT, env=self.environment(), stdout=log, stderr=log)
 
     def _wait_until_ready(self, seconds=60):
         deadline = time.monotonic() + seconds
@@ -131,12 +144,15 @@ class Server:
         return [child.pid for child in psutil.Process(self.process.pid).children()]
 
     def __exit__(self, *exc):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        for process in (self.scheduler, self.process):
+            if process is None:
+                continue
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def request(port, method, path, body=None, cookie=None):
