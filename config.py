@@ -51,7 +51,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     PASSWORD_HASH_METHOD = "scrypt"
 
-    # BRAG rule thresholds (DESIGN.md section 3)
+    # BRAG rule thresholds: Red within RED_DUE_DAYS under RED_PROGRESS_BELOW %, Amber within AMBER_DUE_DAYS
+    # under AMBER_PROGRESS_BELOW %, or no update for STALE_DAYS, or AMBER_EXTENSIONS extensions or more
     RAG_RED_DUE_DAYS = _int("RAG_RED_DUE_DAYS", 14)
     RAG_RED_PROGRESS_BELOW = _int("RAG_RED_PROGRESS_BELOW", 50)
     RAG_AMBER_DUE_DAYS = _int("RAG_AMBER_DUE_DAYS", 30)

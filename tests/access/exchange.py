@@ -1,8 +1,8 @@
 """Access rules for imports, exports, API tokens, the calendar feed and the JSON API.
 
 Imports change the plan for every department, so only admins reach them. Exports, the
-template and the API are read-only views of the plan that every role may read (DESIGN.md:
-every signed-in role reads the whole plan). The API answers bearer tokens only: without a
+template and the API are read-only views of the plan that every role may read (every
+signed-in role reads the whole plan). The API answers bearer tokens only: without a
 token, signed in or not, it answers 401; with a token, every role reads. The calendar feed's
 secret URL is its only credential.
 """
