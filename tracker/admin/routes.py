@@ -79,10 +79,7 @@ def edit_user(user_id):
 def deactivate_user(user_id):
     """Stop a user signing in, ending their sessions at once."""
     user = db.session.get(User, user_id) or abort(404)
-    if user.id == current_user.id:
-        flash("You cannot deactivate your own account.", "warning")
-        return redirect(url_for("admin.users"))
-    services.set_active(user, False)
+    services.set_active(user, False, actor=current_user)
     db.session.commit()
     flash(f"{user.name} can no longer sign in.", "success")
     return redirect(url_for("admin.users"))
