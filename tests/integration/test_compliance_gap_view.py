@@ -3,6 +3,7 @@
 import re
 from xml.etree import ElementTree
 
+from tests.visible import visible_text
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
 from tracker.compliance.services import gap_chart, gap_table
@@ -73,7 +74,12 @@ def test_gap_view_shows_the_ranked_table_chart_and_flags(client, auth, make):
     html = client.get(f"/compliance?quarter={quarter.slug}").get_data(as_text=True)
     text = text_of(html)
     assert table_order(html) == [6, 3, 4, 7]
-    assert "Widened by 25 points" in text and "Narrowed by 20 points" in text and "was 50 points" in text
+    assert visible_text(html, "#right-6 td:nth-of-type(4)") == (
+        "Widened by 25 points Victims now rate it 35 points below the force's own assessment, from 10 points below"
+    )
+    assert visible_text(html, "#right-3 td:nth-of-type(4)") == (
+        "Narrowed by 20 points Victims now rate it 30 points below the force's own assessment, from 50 points below"
+    )
     assert "from rating: Compliant" in text and "9 victims asked" in text and "Small sample" in text
     assert "VV-204 Refer every victim to support within two days" in text
     assert 'href="/actions/VV-204"' in html
@@ -101,7 +107,8 @@ def test_gap_view_opens_on_the_latest_quarter_with_figures_and_offers_the_others
     assert f'<option value="{quarter.slug}" selected>' in html
     assert f'<option value="{quarter.previous().slug}">' in html
     older = client.get(f"/compliance?quarter={quarter.previous().slug}").get_data(as_text=True)
-    assert table_order(older) == [3, 6] and "No gap to compare" in text_of(older)
+    assert table_order(older) == [3, 6]
+    assert visible_text(older, "#right-3 td:nth-of-type(4)") == "Nothing to compare There was no gap last quarter"
 
 
 def test_a_quarter_without_figures_says_so(client, auth):
@@ -123,3 +130,32 @@ def test_demo_data_gives_a_year_of_figures_with_gaps_to_discuss(runner, db):
     assert gap_table("2025/26 Q3") and not gap_table("2025/26 Q2")
     again = runner.invoke(args=["tracker", "demo", "--actions", "20", "--today", "2026-11-29"])
     assert again.exit_code == 0 and len(gap_table("2026/27 Q2")) == 12
+
+
+def test_a_gap_that_changes_side_is_reversed_never_narrowed(client, auth, make):
+    """Right 12 went from 21 points below victims' view to 10 above: its size fell, but it reversed."""
+    quarter = quarter_of(local_today()).previous()
+    before = quarter.previous().label
+    pairs = {
+        12: ((81, 60), (60, 70)),  # +21 then -10
+        11: ((70, 50), (70, 50)),  # the same gap both quarters
+        10: ((75, 60), (60, 60)),  # closed to no gap
+        9: ((60, 60), (55, 60)),  # no gap, then victims 5 points higher
+        8: (None, (90, 80)),  # no figures last quarter
+    }
+    for number, (then, now) in pairs.items():
+        if then:
+            make.assessment(before, number, self_percent=then[0], voice_percent=then[1], voice_sample=100)
+        make.assessment(quarter.label, number, self_percent=now[0], voice_percent=now[1], voice_sample=100)
+    auth.sign_in("viewer")
+    html = client.get(f"/compliance?quarter={quarter.slug}").text
+    moved = {number: visible_text(html, f"#right-{number} td:nth-of-type(4)") for number in pairs}
+    assert moved == {
+        12: "Reversed Victims now rate it 10 points above the force's own assessment, from 21 points below",
+        11: "No change Victims still rate it 20 points below the force's own assessment",
+        10: "Closed Victims now rate it the same as the force's own assessment, from 15 points below",
+        9: "Opened Victims now rate it 5 points above the force's own assessment, from the same",
+        8: "Nothing to compare There was no gap last quarter",
+    }
+    assert visible_text(html, "#right-12 td:nth-of-type(3)") == "10 points victims rate it higher"
+    assert visible_text(html, "#right-10 td:nth-of-type(3)") == "No gap"
