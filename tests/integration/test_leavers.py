@@ -1,12 +1,21 @@
 """Deactivating a leaver who owns open actions: new owners first, a check of what moves, one e-mail each."""
 
+import pytest
+from flask import current_app
 from sqlalchemy import select
 
+from tests.integration.notify.conftest import SmtpServer, body_of, free_port
 from tests.visible import banner, error_messages, texts, visible_text
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
+from tracker.common.dates import long_date
 from tracker.notify.models import OutboundEmail
+from tracker.notify.sender import send_pending
 from tracker.plan.models import Action, ActionUpdate
+
+
+def base_url():
+    return current_app.config["BASE_URL"].rstrip("/")
 
 
 def leaving_world(make):
@@ -132,3 +141,42 @@ def test_a_person_not_on_the_list_cannot_be_chosen(client, auth, make, db):
     page = client.post(f"/admin/users/{leaver.id}/hand-over", data=form | {"confirm": "yes"}).text
     assert error_messages(page) == ["Choose a person from the list"]
     assert db.session.get(User, leaver.id).active
+
+
+@pytest.fixture()
+def smtp_server(app, monkeypatch):
+    """A real SMTP server on localhost that the app delivers to; yields its mailbox."""
+    port = free_port()
+    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_SECURITY": "none"}.items():
+        monkeypatch.setitem(app.config, key, value)
+    monkeypatch.setitem(app.config, "MAIL_FROM", "tracker@opcc.example.org")
+    server = SmtpServer(port).start()
+    yield server.mailbox
+    server.stop()
+
+
+def test_each_new_owner_receives_one_message_listing_their_actions(client, auth, make, db, smtp_server):
+    leaver, sam, kim, (one, two, three) = leaving_world(make)
+    auth.sign_in("admin", name="Alex Admin")
+    form = {"action_ids": f"{one.id},{two.id},{three.id}", "new_owner": str(sam.id), "confirm": "yes"}
+    client.post(f"/admin/users/{leaver.id}/hand-over", data=form)
+    assert send_pending().summary() == "Sent 1, will retry 0, failed 0."
+    (message,) = smtp_server.messages
+    assert (message["To"], message["Subject"]) == (sam.email, "3 actions from Jordan Blake assigned to you")
+    lines = [line.strip() for line in body_of(message, "plain").splitlines() if line.strip()]
+    start = lines.index("Hello Sam Lead,")
+    assert lines[start + 1 : start + 8] == [
+        "Jordan Blake no longer uses the tracker, and Alex Admin has given you 3 of their actions. They are now yours:",
+        f"- VV-001: Rewrite the letter (due {long_date(one.current_due_date)})",
+        f"{base_url()}/actions/VV-001",
+        f"- VV-002: Train the call handlers (due {long_date(two.current_due_date)})",
+        f"{base_url()}/actions/VV-002",
+        f"- VV-003: Map the journey (due {long_date(three.current_due_date)})",
+        f"{base_url()}/actions/VV-003",
+    ]
+    html = body_of(message, "html")
+    assert visible_text(html, "ul") == (
+        f"VV-001 : Rewrite the letter (due {long_date(one.current_due_date)}) "
+        f"VV-002 : Train the call handlers (due {long_date(two.current_due_date)}) "
+        f"VV-003 : Map the journey (due {long_date(three.current_due_date)})"
+    )
