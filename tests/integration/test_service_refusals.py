@@ -19,3 +19,13 @@ def test_an_admin_deactivating_their_own_account_is_refused_by_the_service_with_
     refusals = db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "access.denied")).all()
     assert [event.summary for event in refusals] == [f"POST /admin/users/{admin.id}/deactivate refused"]
     assert client.get("/admin/users").status_code == 200, "the refused admin is still signed in"
+
+
+def test_an_admin_cannot_reach_the_hand_over_of_their_own_actions(client, auth, make, db):
+    admin = auth.sign_in("admin")
+    make.action(owner=admin, department=make.department("Contact Management"))
+    assert client.post(f"/admin/users/{admin.id}/deactivate").status_code == 403
+    page = client.get(f"/admin/users/{admin.id}/hand-over")
+    assert page.status_code == 403
+    assert visible_text(page.text, "h1") == "You do not have permission to do this"
+    assert db.session.get(User, admin.id).active is True

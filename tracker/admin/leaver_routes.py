@@ -31,6 +31,7 @@ def _choose(user, form, problem=None):
 def hand_over(user_id):
     """Choose who takes over a leaver's open actions, check the list, then deactivate them."""
     user = db.session.get(User, user_id) or abort(404)
+    leavers.check_may_deactivate(user, current_user)
     if not user.active:
         flash(f"{user.name} is already deactivated.", "warning")
         return redirect(url_for("admin.users"))

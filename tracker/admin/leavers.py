@@ -31,6 +31,14 @@ def possible_owners(leaver):
     return db.session.scalars(query).all()
 
 
+def check_may_deactivate(leaver, actor):
+    """Refuse anyone but an administrator, and an administrator deactivating themselves."""
+    if not actor.can_manage_users:
+        raise PermissionError("Only an administrator can deactivate people")
+    if actor.id == leaver.id:
+        raise PermissionError("You cannot deactivate your own account")
+
+
 def _moved(action, new_owner):
     """The action's details as they stand, with only the owner changed (the department stays)."""
     return ActionData(
@@ -56,10 +64,7 @@ def hand_over_and_deactivate(leaver, moves, actor):
 
     `moves` maps each open action to its new owner. Raises PlanError when an action cannot move.
     """
-    if not actor.can_manage_users:
-        raise PermissionError("Only an administrator can deactivate people")
-    if actor.id == leaver.id:
-        raise PermissionError("You cannot deactivate your own account")
+    check_may_deactivate(leaver, actor)
     given = defaultdict(list)
     with quiet_signals():
         for action, new_owner in moves.items():

@@ -79,6 +79,7 @@ def edit_user(user_id):
 def deactivate_user(user_id):
     """Stop a user signing in, ending their sessions at once; first hand over any open actions they own."""
     user = db.session.get(User, user_id) or abort(404)
+    leavers.check_may_deactivate(user, current_user)
     if user.active and leavers.open_actions_of(user):
         return redirect(url_for("admin.hand_over", user_id=user.id))
     services.set_active(user, False, actor=current_user)
