@@ -22,6 +22,8 @@ RULES = {
     "admin.edit_user": {"method": "GET", "args": lambda d: {"user_id": d.viewer.id}, "expect": ADMIN_ONLY},
     "admin.deactivate_user": {"method": "POST", "args": lambda d: {"user_id": d.spare.id}, "expect": ADMIN_POST},
     "admin.reactivate_user": {"method": "POST", "args": lambda d: {"user_id": d.spare.id}, "expect": ADMIN_POST},
+    "admin.hand_over": {"method": "GET", "args": lambda d: {"user_id": d.lead.id}, "expect": ADMIN_ONLY},
+    "audit.audit_log_csv": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
     "admin.departments": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
     "admin.edit_department": {
         "method": "GET",

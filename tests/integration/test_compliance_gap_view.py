@@ -1,11 +1,17 @@
 """The gap view and the gap table the quarterly report uses."""
 
 import re
+from datetime import date
 from xml.etree import ElementTree
 
+from bs4 import BeautifulSoup
+
+from tests.visible import visible_text
 from tracker.common.dates import local_today
-from tracker.common.quarters import quarter_of
+from tracker.common.quarters import Quarter, quarter_of
 from tracker.compliance.services import gap_chart, gap_table
+from tracker.reports.render import render_report_html
+from tracker.reports.snapshot import build_snapshot
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -73,7 +79,12 @@ def test_gap_view_shows_the_ranked_table_chart_and_flags(client, auth, make):
     html = client.get(f"/compliance?quarter={quarter.slug}").get_data(as_text=True)
     text = text_of(html)
     assert table_order(html) == [6, 3, 4, 7]
-    assert "Widened by 25 points" in text and "Narrowed by 20 points" in text and "was 50 points" in text
+    assert visible_text(html, "#right-6 td:nth-of-type(4)") == (
+        "Widened by 25 points Victims now rate it 35 points below the force's own assessment, from 10 points below"
+    )
+    assert visible_text(html, "#right-3 td:nth-of-type(4)") == (
+        "Narrowed by 20 points Victims now rate it 30 points below the force's own assessment, from 50 points below"
+    )
     assert "from rating: Compliant" in text and "9 victims asked" in text and "Small sample" in text
     assert "VV-204 Refer every victim to support within two days" in text
     assert 'href="/actions/VV-204"' in html
@@ -101,7 +112,8 @@ def test_gap_view_opens_on_the_latest_quarter_with_figures_and_offers_the_others
     assert f'<option value="{quarter.slug}" selected>' in html
     assert f'<option value="{quarter.previous().slug}">' in html
     older = client.get(f"/compliance?quarter={quarter.previous().slug}").get_data(as_text=True)
-    assert table_order(older) == [3, 6] and "No gap to compare" in text_of(older)
+    assert table_order(older) == [3, 6]
+    assert visible_text(older, "#right-3 td:nth-of-type(4)") == "Nothing to compare There was no gap last quarter"
 
 
 def test_a_quarter_without_figures_says_so(client, auth):
@@ -123,3 +135,54 @@ def test_demo_data_gives_a_year_of_figures_with_gaps_to_discuss(runner, db):
     assert gap_table("2025/26 Q3") and not gap_table("2025/26 Q2")
     again = runner.invoke(args=["tracker", "demo", "--actions", "20", "--today", "2026-11-29"])
     assert again.exit_code == 0 and len(gap_table("2026/27 Q2")) == 12
+
+
+# Right number: (last quarter's self-assessed and victims' figures, this quarter's).
+PAIRS = {
+    12: ((81, 60), (60, 70)),  # +21 then -10
+    11: ((70, 50), (70, 50)),  # the same gap both quarters
+    10: ((75, 60), (60, 60)),  # closed to no gap
+    9: ((60, 60), (55, 60)),  # no gap, then victims 5 points higher
+    8: (None, (90, 80)),  # no figures last quarter
+}
+MOVED = {
+    12: ("Reversed", "victims now rate it 10 points above the force's own assessment, from 21 points below"),
+    11: ("No change", "victims still rate it 20 points below the force's own assessment"),
+    10: ("Closed", "victims now rate it the same as the force's own assessment, from 15 points below"),
+    9: ("Opened", "victims now rate it 5 points above the force's own assessment, from the same"),
+    8: ("Nothing to compare", "there was no gap last quarter"),
+}
+
+
+def record_pairs(make, quarter):
+    for number, (then, now) in PAIRS.items():
+        if then:
+            make.assessment(quarter.previous().label, number, self_percent=then[0], voice_percent=then[1])
+        make.assessment(quarter.label, number, self_percent=now[0], voice_percent=now[1])
+
+
+def test_a_gap_that_changes_side_is_reversed_never_narrowed(client, auth, make):
+    """Right 12 went from 21 points below victims' view to 10 above: its size fell, but it reversed."""
+    quarter = quarter_of(local_today()).previous()
+    record_pairs(make, quarter)
+    auth.sign_in("viewer")
+    html = client.get(f"/compliance?quarter={quarter.slug}").text
+    moved = {number: visible_text(html, f"#right-{number} td:nth-of-type(4)") for number in PAIRS}
+    assert moved == {number: f"{head} {rest[0].upper()}{rest[1:]}" for number, (head, rest) in MOVED.items()}
+    assert visible_text(html, "#right-12 td:nth-of-type(3)") == "10 points victims rate it higher"
+    assert visible_text(html, "#right-10 td:nth-of-type(3)") == "No gap"
+
+
+def test_the_quarterly_report_words_each_movement_as_the_gap_view_does(db, make):
+    quarter = Quarter.parse("2026/27 Q3")
+    record_pairs(make, quarter)
+    html = render_report_html(build_snapshot(quarter, today=date(2027, 1, 8)))
+    tables = BeautifulSoup(html, "html.parser").select("table.rp-table")
+    compliance = next(t for t in tables if t.caption.get_text().startswith("Compliance and victims' voice"))
+    rows = {
+        int(visible_text(str(row.th)).split(".")[0]): visible_text(str(row.select("td")[3]))
+        for row in compliance.select("tbody tr")
+    }
+    assert {number: rows[number] for number in PAIRS} == {
+        number: f"{head}: {rest}" for number, (head, rest) in MOVED.items()
+    }

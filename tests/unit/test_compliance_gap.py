@@ -6,7 +6,19 @@ from types import SimpleNamespace
 import pytest
 
 from tracker.compliance.figures import Figures
-from tracker.compliance.gap import NARROWED, UNCHANGED, WIDENED, OpenAction, build_rows, direction_of, gap_of
+from tracker.compliance.gap import (
+    CLOSED,
+    NARROWED,
+    OPENED,
+    REVERSED,
+    UNCHANGED,
+    WIDENED,
+    OpenAction,
+    build_rows,
+    direction_of,
+    gap_movement,
+    gap_of,
+)
 
 RIGHTS = [SimpleNamespace(id=100 + n, number=n, title=f"Right number {n}") for n in range(1, 13)]
 SMALL_BELOW = 30
@@ -113,14 +125,53 @@ def test_a_self_assessment_alone_is_never_a_small_sample():
         (Decimal(20), Decimal(30), NARROWED, Decimal(10)),
         (Decimal(30), Decimal(20), WIDENED, Decimal(10)),
         (Decimal(12), Decimal(12), UNCHANGED, Decimal(0)),
-        (Decimal(-5), Decimal(25), NARROWED, Decimal(20)),
-        (Decimal(-30), Decimal(10), WIDENED, Decimal(20)),
+        (Decimal(-20), Decimal(-12), WIDENED, Decimal(8)),
+        (Decimal(-5), Decimal(25), REVERSED, Decimal(30)),
+        (Decimal(-10), Decimal(10), REVERSED, Decimal(20)),
+        (Decimal(0), Decimal(21), CLOSED, Decimal(21)),
+        (Decimal(5), Decimal(0), OPENED, Decimal(5)),
+        (Decimal(0), Decimal(0), UNCHANGED, Decimal(0)),
         (Decimal(10), None, None, None),
         (None, Decimal(10), None, None),
     ],
 )
-def test_direction_compares_the_size_of_the_gap_with_last_quarter(now, before, direction, change):
+def test_direction_compares_the_size_of_the_gap_with_last_quarter_on_the_same_side(now, before, direction, change):
     assert direction_of(now, before) == (direction, change)
+
+
+MOVEMENTS = [
+    # Right 12 went from 21 points below to 10 points above: its size fell, but it reversed.
+    (-10, 21, "Reversed: victims now rate it 10 points above the force's own assessment, from 21 points below"),
+    (10, -10, "Reversed: victims now rate it 10 points below the force's own assessment, from 10 points above"),
+    (
+        16,
+        21,
+        "Narrowed by 5 points: victims now rate it 16 points below the force's own assessment, from 21 points below",
+    ),
+    (
+        -12.5,
+        -20,
+        "Narrowed by 7.5 points: victims now rate it 12.5 points above the force's own assessment, "
+        "from 20 points above",
+    ),
+    (
+        22,
+        21,
+        "Widened by 1 point: victims now rate it 22 points below the force's own assessment, from 21 points below",
+    ),
+    (21, 21, "No change: victims still rate it 21 points below the force's own assessment"),
+    (0, 21, "Closed: victims now rate it the same as the force's own assessment, from 21 points below"),
+    (-5, 0, "Opened: victims now rate it 5 points above the force's own assessment, from the same"),
+    (0, 0, "No change: victims still rate it the same as the force's own assessment"),
+    (21, None, "Nothing to compare: there was no gap last quarter"),
+    (None, 21, "Nothing to compare: there is no gap this quarter"),
+    (None, None, "Nothing to compare"),
+]
+
+
+@pytest.mark.parametrize(("now", "before", "words"), MOVEMENTS)
+def test_the_movement_of_a_gap_says_which_side_it_is_on_now_and_was_on_before(now, before, words):
+    assert gap_movement(now, before).text == words
 
 
 def test_rows_carry_last_quarters_gap_and_direction():

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import select
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import ROLE_LABELS, Department, User
@@ -108,3 +108,66 @@ class DepartmentForm(FlaskForm):
 
 class EditDepartmentForm(VersionedForm, DepartmentForm):
     """A new name for a department, refused when someone else saved first."""
+
+
+def _person_label(user):
+    return f"{user.name} ({user.department.name})" if user.department else user.name
+
+
+class HandOverForm(FlaskForm):
+    """Who takes over a leaver's open actions: one person for all, or a person per action."""
+
+    new_owner = SelectField(
+        "Who takes over their actions",
+        widget=GovSelect(),
+        description="Everything goes to this person, except the actions you give to someone else below.",
+        validate_choice=False,
+    )
+    action_ids = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    @classmethod
+    def for_leaver(cls, actions, people, formdata=None):
+        """The form for these actions, with a choice of person for each."""
+        fields = {
+            f"owner_{action.id}": SelectField(
+                f"{action.reference}: {action.title}", widget=GovSelect(), validate_choice=False
+            )
+            for action in actions
+        }
+        form = type("LeaverHandOverForm", (cls,), fields)(formdata=formdata)
+        people_choices = [(str(person.id), _person_label(person)) for person in people]
+        form.new_owner.choices = [("", "Choose a person")] + people_choices
+        for name in fields:
+            form[name].choices = [("", "The person chosen above")] + people_choices
+        form.actions, form.people = actions, {str(person.id): person for person in people}
+        if not form.is_submitted():
+            form.action_ids.data = ",".join(str(action.id) for action in actions)
+        return form
+
+    def action_fields(self):
+        """Each action with its own choice of new owner."""
+        return [(action, self[f"owner_{action.id}"]) for action in self.actions]
+
+    def saw_the_same_actions(self):
+        """False when the leaver's open actions changed since the form was first shown."""
+        return (self.action_ids.data or "") == ",".join(str(action.id) for action in self.actions)
+
+    def moves(self):
+        """{action: new owner} as chosen; empty until the form is valid."""
+        default = self.people.get(self.new_owner.data or "")
+        return {action: self.people.get(field.data or "") or default for action, field in self.action_fields()}
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.new_owner.data and self.new_owner.data not in self.people:
+            self.new_owner.errors.append("Choose a person from the list")
+            return False
+        for _, field in self.action_fields():
+            if field.data and field.data not in self.people:
+                field.errors.append("Choose a person from the list")
+                valid = False
+        if valid and any(owner is None for owner in self.moves().values()):
+            self.new_owner.errors.append("Choose who takes over their actions, or choose a person for each action")
+            valid = False
+        return valid

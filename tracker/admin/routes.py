@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.admin import bp, services
+from tracker.admin import bp, leavers, services
 from tracker.admin.forms import DepartmentForm, EditDepartmentForm, EditUserForm, NewUserForm
 from tracker.auth.models import Department, User
 from tracker.common.concurrency import EditConflict, show_conflict
@@ -77,12 +77,12 @@ def edit_user(user_id):
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @require("can_manage_users")
 def deactivate_user(user_id):
-    """Stop a user signing in, ending their sessions at once."""
+    """Stop a user signing in, ending their sessions at once; first hand over any open actions they own."""
     user = db.session.get(User, user_id) or abort(404)
-    if user.id == current_user.id:
-        flash("You cannot deactivate your own account.", "warning")
-        return redirect(url_for("admin.users"))
-    services.set_active(user, False)
+    leavers.check_may_deactivate(user, current_user)
+    if user.active and leavers.open_actions_of(user):
+        return redirect(url_for("admin.hand_over", user_id=user.id))
+    services.set_active(user, False, actor=current_user)
     db.session.commit()
     flash(f"{user.name} can no longer sign in.", "success")
     return redirect(url_for("admin.users"))

@@ -61,8 +61,10 @@ def update_user(user, *, name, email, role, department_id=None):
     return user
 
 
-def set_active(user, active):
-    """Deactivate (ending every session at once) or reactivate a user."""
+def set_active(user, active, actor=None):
+    """Deactivate (ending every session at once) or reactivate a user; nobody deactivates themselves."""
+    if not active and actor is not None and actor.id == user.id:
+        raise PermissionError("You cannot deactivate your own account")
     if user.active == active:
         return user
     user.active = active

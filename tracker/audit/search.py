@@ -20,33 +20,6 @@ KINDS = {
     "auth": "Sign-ins, sign-outs and passwords",
     "access": "Refused requests",
 }
-FIELD_LABELS = {
-    "current_due_date": "Current due date",
-    "original_due_date": "Original due date",
-    "start_date": "Start date",
-    "new_due_date": "New due date",
-    "declared_rag": "Owner's BRAG",
-    "cancel_reason": "Reason for cancelling",
-    "success_measure": "Success measure",
-    "department_id": "Department",
-    "immediate_mail": "Immediate emails",
-}
-
-
-def field_label(name):
-    """'current_due_date' as 'Current due date'."""
-    return FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
-
-
-def shown(value):
-    """A recorded old or new value as a person reads it."""
-    if value is None or value == "" or value == []:
-        return "(none)"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
 
 
 @dataclass

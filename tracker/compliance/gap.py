@@ -2,7 +2,9 @@
 
 Gap = self-assessed figure minus victims' voice figure, in percentage points. A positive gap
 means the force rates its compliance higher than victims experience it, which is what the group
-acts on; so the largest positive gaps come first and only they can call for an action.
+acts on; so the largest positive gaps come first and only they can call for an action. A negative
+gap means victims rate it higher than the force does. A gap that changes sign has reversed: it is
+never described as having narrowed or widened, since its size alone would mislead.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -13,6 +15,9 @@ from tracker.compliance.models import SelfRating, VoiceSource
 NARROWED = "narrowed"
 WIDENED = "widened"
 UNCHANGED = "unchanged"
+REVERSED = "reversed"
+CLOSED = "closed"
+OPENED = "opened"
 
 
 @dataclass(frozen=True)
@@ -87,16 +92,85 @@ def gap_of(figures):
     return figure - Decimal(figures.voice_percent)
 
 
+def _sign(value):
+    return (value > 0) - (value < 0)
+
+
 def direction_of(gap, previous_gap):
-    """Whether the gap's size narrowed, widened or held since the previous quarter, and by how much."""
+    """How the gap moved since the previous quarter, and by how many points.
+
+    Narrowed, widened or unchanged compare sizes on the same side; reversed (the other side now),
+    closed (now none) and opened (none before) give the distance moved.
+    """
     if gap is None or previous_gap is None:
         return None, None
+    now, before = _sign(gap), _sign(previous_gap)
+    if now != before:
+        kind = CLOSED if now == 0 else OPENED if before == 0 else REVERSED
+        return kind, abs(gap - previous_gap)
     change = abs(gap) - abs(previous_gap)
     if change < 0:
         return NARROWED, -change
     if change > 0:
         return WIDENED, change
     return UNCHANGED, Decimal(0)
+
+
+def points_text(value):
+    """A size in percentage points: '21 points', '1 point', '12.5 points'."""
+    number = f"{abs(Decimal(str(value))):.1f}".removesuffix(".0")
+    return f"{number} point{'' if number == '1' else 's'}"
+
+
+def side_text(gap):
+    """Where victims put the right against the force's own assessment: '21 points below', 'the same'."""
+    if gap == 0:
+        return "the same as"
+    return f"{points_text(gap)} {'below' if gap > 0 else 'above'}"
+
+
+@dataclass(frozen=True)
+class GapMovement:
+    """How a right's gap moved between two quarters, in words: a headline and what it means."""
+
+    direction: str | None
+    headline: str
+    detail: str
+
+    @property
+    def detail_sentence(self):
+        """The detail on its own, starting with a capital."""
+        return self.detail[:1].upper() + self.detail[1:]
+
+    @property
+    def text(self):
+        return f"{self.headline}: {self.detail}" if self.detail else self.headline
+
+
+def gap_movement(gap, previous_gap):
+    """The one wording of a gap's movement, for the gap view and the quarterly report alike."""
+    if gap is None or previous_gap is None:
+        if gap is None and previous_gap is None:
+            return GapMovement(None, "Nothing to compare", "")
+        return GapMovement(
+            None,
+            "Nothing to compare",
+            f"there {'was' if previous_gap is None else 'is'} no gap "
+            f"{'last' if previous_gap is None else 'this'} quarter",
+        )
+    direction, change = direction_of(Decimal(str(gap)), Decimal(str(previous_gap)))
+    now = f"victims now rate it {side_text(gap)} the force's own assessment"
+    before = "the same" if previous_gap == 0 else side_text(previous_gap)
+    headline = {
+        NARROWED: f"Narrowed by {points_text(change)}",
+        WIDENED: f"Widened by {points_text(change)}",
+        REVERSED: "Reversed",
+        CLOSED: "Closed",
+        OPENED: "Opened",
+    }.get(direction, "No change")
+    if direction == UNCHANGED:
+        return GapMovement(direction, headline, f"victims still rate it {side_text(gap)} the force's own assessment")
+    return GapMovement(direction, headline, f"{now}, from {before}")
 
 
 def _number(value):

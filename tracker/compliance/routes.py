@@ -12,6 +12,7 @@ from tracker.common.templating import add_navigation, pluralise
 from tracker.compliance import bp, importing, links, services
 from tracker.compliance.figures import format_percent
 from tracker.compliance.forms import ChooseQuarterForm, UploadForm, quarter_figures_form
+from tracker.compliance.gap import gap_movement
 from tracker.extensions import db
 from tracker.reference.services import current_edition, current_rights
 
@@ -37,7 +38,7 @@ def points_filter(value):
 @bp.context_processor
 def plan_links():
     """Links into the plan for the compliance pages."""
-    return {"new_action_url": links.new_action_url, "action_url": links.action_url}
+    return {"new_action_url": links.new_action_url, "action_url": links.action_url, "gap_movement": gap_movement}
 
 
 def _quarter_from_slug(slug):

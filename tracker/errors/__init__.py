@@ -56,6 +56,13 @@ def register_errorhandlers(app):
         audit_refusal()
         return render_error(403)
 
+    @app.errorhandler(PermissionError)
+    def refused_by_a_service(error):
+        # A service's own permission check is the last line of defence: it answers as a route's does.
+        current_app.logger.warning("Refused %s %s in a service: %s", request.method, request.path, error)
+        audit_refusal()
+        return render_error(403)
+
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         current_app.logger.warning("Refused %s %s: %s", request.method, request.path, error.description)

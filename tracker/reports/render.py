@@ -17,6 +17,7 @@ from weasyprint.urls import URLFetcher
 from tracker.common.charts import brag_series, stacked_bar_chart
 from tracker.common.dates import long_date
 from tracker.common.templating import pluralise
+from tracker.compliance.gap import gap_movement
 from tracker.reports.snapshot import RAG_ORDER
 
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
@@ -164,6 +165,7 @@ def report_context(snapshot, *, draft=False):
         "sentence": sentence,
         "percent": percent,
         "points": points,
+        "gap_movement": gap_movement,
     }
 
 
