@@ -136,6 +136,15 @@ CASES = {
         },
         banner=lambda w: "Sam Okafor's details are saved.",
     ),
+    "admin.hand_over": Sent(
+        args=lambda w: {"user_id": w.lead.id},
+        before=lambda w, client: setattr(w, "leaving_with", _open_count(w.lead)),
+        data=lambda w: {"new_owner": str(w.chair.id), "confirm": "y"},
+        banner=lambda w: (
+            f"{w.lead.name} can no longer sign in. {w.leaving_with} actions moved to 1 person."
+            " 1 new owner has been e-mailed the list."
+        ),
+    ),
     "admin.new_user": Sent(
         data=lambda w: {
             "name": "Ada Price",
@@ -319,6 +328,12 @@ def test_every_form_has_a_valid_submission():
 @pytest.fixture()
 def world(make):
     return build_world(make)
+
+
+def _open_count(user):
+    from tracker.admin.leavers import open_actions_of
+
+    return len(open_actions_of(user))
 
 
 def _newest_action():
