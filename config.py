@@ -105,6 +105,9 @@ class Config:
     # Hours a scheduled run may start late (after downtime or a busy spell) and still run.
     SCHEDULER_MISFIRE_HOURS = _int("SCHEDULER_MISFIRE_HOURS", 12)
     SCHEDULER_LEASE_SECONDS = _int("SCHEDULER_LEASE_SECONDS", 90)
+    # Fault tests only: hold this job (by id) for SCHEDULER_PAUSE_SECONDS once its start is recorded.
+    SCHEDULER_PAUSE_JOB = os.environ.get("SCHEDULER_PAUSE_JOB", "")
+    SCHEDULER_PAUSE_SECONDS = _int("SCHEDULER_PAUSE_SECONDS", 3600)
 
     # Page content kept until the data or the day changes (tracker/common/revision.py), by each worker
     # in its own memory (Flask-Caching's SimpleCache); CACHE_TYPE=NullCache turns keeping off.

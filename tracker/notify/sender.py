@@ -16,7 +16,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import undefer
 
@@ -24,7 +24,8 @@ from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.notify.models import MailState, OutboundEmail
 
-# A claim older than this belongs to a sender that died; another sender may take the message.
+# A claim older than this belongs to a sender that died; another sender may take the message. A
+# scheduler's claims are freed sooner, as soon as the lease passes to another scheduler.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
@@ -269,6 +270,33 @@ def waiting_count():
     return db.session.scalar(query)
 
 
+def scheduler_sender_prefix(holder):
+    """The start of the claim marks of the scheduler `holder`'s sender, so a successor can free them."""
+    return f"scheduler:{holder}"[:70] + ":"
+
+
+def release_claims_of_other_schedulers(holder):
+    """Free the messages claimed by any other scheduler's sender: the lease passing on means it is gone. Commits."""
+    released = db.session.execute(
+        update(OutboundEmail)
+        .where(
+            OutboundEmail.state == MailState.PENDING.value,
+            OutboundEmail.claimed_by.like("scheduler:%"),
+            ~OutboundEmail.claimed_by.startswith(scheduler_sender_prefix(holder), autoescape=True),
+        )
+        .values(claimed_by=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return released
+
+
+def _sender_id():
+    holder = g.get("scheduler_holder") if has_app_context() else None
+    prefix = scheduler_sender_prefix(holder) if holder else f"{socket.gethostname()}:{os.getpid()}"[:70] + ":"
+    return prefix + uuid.uuid4().hex[:8]
+
+
 def send_pending(now=None, limit=None):
     """Deliver the messages that are due; without MAIL_SERVER leave them waiting in the outbox."""
     config = current_app.config
@@ -278,7 +306,7 @@ def send_pending(now=None, limit=None):
         report.problem = "No mail server is configured (MAIL_SERVER), so mail stays in the outbox."
         report.waiting = waiting_count()
         return report
-    sender_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    sender_id = _sender_id()
     messages = claim_messages(now, sender_id, limit or config["MAIL_BATCH_SIZE"])
     if messages:
         try:
