@@ -59,9 +59,17 @@ def _echo_result(result):
         f"To create: {counts['create']}  To update: {counts['update']}  "
         f"Unchanged: {counts['unchanged']}  Rejected: {counts['reject']}"
     )
+    readings = {}
+    for row in result["rows"]:
+        for note in row["notes"]:
+            if " read as " in note:
+                readings.setdefault(note, []).append(str(row["row"]))
+    # Each value read by a rule is listed once, with the rows it was found on, for the admin to check.
+    for note, rows in readings.items():
+        click.echo(f"  {note} (row{'s' if len(rows) != 1 else ''} {', '.join(rows)})")
     for row in result["rows"]:
         if row["outcome"] == "reject":
-            where = f"{row['sheet']} row {row['row']}"
+            where = f"{row['sheet']} row {row['row']}" + (f" ({row['reference']})" if row["reference"] else "")
             click.echo(f"  {where}: {'; '.join(row['reasons'])}", err=True)
 
 

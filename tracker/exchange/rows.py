@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 from tracker.auth.models import Department, User
 from tracker.common.dates import long_date
 from tracker.exchange import cells
+from tracker.exchange.names import NameReading, guesses_text, read_as_note, read_name
 from tracker.extensions import db
 from tracker.plan.models import Action, action_priorities, action_rights, action_touchpoints
 from tracker.reference.models import CodeRight, Priority, Touchpoint
@@ -117,6 +118,15 @@ class Lookups:
                     links[action_id][key].append(SimpleNamespace(id=item_id, **{column: label}))
         return actions, links
 
+    def department(self, value):
+        """How a cell's department value reads against the departments (see tracker/exchange/names.py)."""
+        return read_name(value, [department.name for department in self.departments.values()])
+
+    def person(self, value):
+        """How a cell's owner value reads against the active users' names."""
+        names = {users[0].name for users in self.by_name.values() if len(users) == 1 and users[0].active}
+        return read_name(value, sorted(names))
+
     def user(self, value):
         """The user a cell names by e-mail address or full name; CellError when none or several."""
         # The same few names fill thousands of cells; each is looked up once.
@@ -208,15 +218,36 @@ def _read_people(parsed, values, columns, lookups):
         if raw:
             try:
                 parsed.values["owner"] = lookups.user(raw)
+                if "@" not in raw and raw != parsed.values["owner"].name:
+                    parsed.notes.append(read_as_note("Owner", NameReading(raw, parsed.values["owner"].name, "exact")))
             except cells.CellError as error:
-                parsed.fail("owner", str(error))
+                _read_person_by_rule(parsed, raw, lookups, error)
             break
     department = cells.text(_cell(values, columns, "department"))
     if department:
-        if department.lower() in lookups.departments:
-            parsed.values["department"] = lookups.departments[department.lower()]
+        reading = lookups.department(department)
+        if reading.name is not None:
+            parsed.values["department"] = lookups.departments[reading.name.strip().lower()]
+            if department != reading.name:
+                parsed.notes.append(read_as_note("Department", reading))
         else:
-            parsed.errors.append(f"No department is called {department}. Add it on the Departments page first")
+            parsed.errors.append(
+                f"No department is called {department}.{guesses_text(reading)} Add it on the Departments page first"
+            )
+
+
+def _read_person_by_rule(parsed, raw, lookups, error):
+    """An owner not named exactly: read by initials or a unique leading part, or refused with guesses."""
+    reading = lookups.person(raw) if "@" not in raw else None
+    if reading is not None and reading.name is not None:
+        try:
+            parsed.values["owner"] = lookups.user(reading.name)
+            parsed.notes.append(read_as_note("Owner", reading))
+            return
+        except cells.CellError as refused:
+            error = refused
+    guesses = guesses_text(reading) if reading is not None and str(error).startswith("No user") else ""
+    parsed.fail("owner", f"{str(error).rstrip('.')}.{guesses}" if guesses else str(error))
 
 
 def _read_commentary(parsed, values, columns):
