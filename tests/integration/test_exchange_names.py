@@ -51,3 +51,49 @@ def test_the_dry_run_prints_each_value_read_by_a_rule_once_and_names_rejected_ro
         " Did you mean Maya Carver or Maya Singh?",
         "Actions row 7 (VV-204): No department is called Estates. Add it on the Departments page first",
     ]
+
+
+def test_the_command_line_takes_the_admins_readings_and_a_department_for_rows_without_one(runner, make, db, tmp_path):
+    make.user("admin", email="admin@example.org")
+    for name in ("Contact Management", "Criminal Justice Unit", "Victim Care Unit"):
+        make.department(name)
+    make.user("lead", name="Jordan Blake")
+    make.user("lead", name="Maya Carver")
+    make.user("lead", name="Maya Singh")
+    make.user("chair", name="Cat Chair")
+    book_bytes = _messy_workbook()
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(_with_row(book_bytes, ["VV-205", "Check the web page", "cat chair", None, date(2027, 3, 31), "G"]))
+
+    result = runner.invoke(
+        args=[
+            "exchange",
+            "import",
+            str(path),
+            "--dry-run",
+            "--department",
+            "Estates=Contact Management",
+            "--owner",
+            "Maya=Maya Singh",
+            "--missing-department",
+            "Victim Care Unit",
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert "To create: 5  To update: 0  Unchanged: 0  Rejected: 0" in lines
+    assert "Owner “Maya” read as Maya Singh (row 6)" in lines
+    assert "Department “Estates” read as Contact Management (row 7)" in lines
+    assert "Owner “cat chair” read as Cat Chair (row 8)" in lines
+    assert "No department given: Victim Care Unit, as chosen for such rows (row 8)" in lines
+
+
+def _with_row(book_bytes, row):
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(book_bytes))
+    book.active.append(row)
+    return workbook_bytes(book)
