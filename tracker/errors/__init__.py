@@ -39,9 +39,9 @@ def render_server_error():
         db.session.rollback()
     except Exception:  # a database that is down cannot roll back either
         current_app.logger.exception("Could not roll back after an error")
-    happened_at, reference = date_time(utcnow()), request_id()
     if wants_json():
-        return jsonify(error=MESSAGES[500], status=500, happened_at=happened_at, reference=reference), 500
+        return jsonify(error=MESSAGES[500], status=500), 500
+    happened_at, reference = date_time(utcnow()), request_id()
     # The signed-in user is not loaded again (that needs the database), so the page shows no account.
     g._login_user = AnonymousUserMixin()
     try:
