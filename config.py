@@ -23,6 +23,11 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Waits on the database, so that a database that is down or stalled gives a quick, plain answer.
+    DATABASE_CONNECT_TIMEOUT_SECONDS = _int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5)
+    DATABASE_STATEMENT_TIMEOUT_SECONDS = _int("DATABASE_STATEMENT_TIMEOUT_SECONDS", 30)
+    SQLITE_BUSY_TIMEOUT_SECONDS = _int("SQLITE_BUSY_TIMEOUT_SECONDS", 10)
+    HEALTHZ_TIMEOUT_SECONDS = float(os.environ.get("HEALTHZ_TIMEOUT_SECONDS", 1.5))
     TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
     SERVICE_NAME = "Victims Code Action Tracker"
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
@@ -101,6 +106,9 @@ class Config:
     # Hours a scheduled run may start late (after downtime or a busy spell) and still run.
     SCHEDULER_MISFIRE_HOURS = _int("SCHEDULER_MISFIRE_HOURS", 12)
     SCHEDULER_LEASE_SECONDS = _int("SCHEDULER_LEASE_SECONDS", 90)
+    # Fault tests only: hold this job (by id) for SCHEDULER_PAUSE_SECONDS once its start is recorded.
+    SCHEDULER_PAUSE_JOB = os.environ.get("SCHEDULER_PAUSE_JOB", "")
+    SCHEDULER_PAUSE_SECONDS = _int("SCHEDULER_PAUSE_SECONDS", 3600)
 
     # Page content kept until the data or the day changes (tracker/common/revision.py), by each worker
     # in its own memory (Flask-Caching's SimpleCache); CACHE_TYPE=NullCache turns keeping off.

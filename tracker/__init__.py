@@ -52,6 +52,22 @@ def configure_secrets_and_database(app):
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri[len("postgresql://") :]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database_engine_options(app.config, uri)
+
+
+def database_engine_options(config, uri):
+    """Engine options with the configured connect, statement and busy timeouts."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    if uri.startswith("postgresql"):
+        # libpq counts whole seconds and takes no less than 2.
+        connect_args.setdefault("connect_timeout", max(2, config["DATABASE_CONNECT_TIMEOUT_SECONDS"]))
+        statement_ms = config["DATABASE_STATEMENT_TIMEOUT_SECONDS"] * 1000
+        connect_args.setdefault("options", f"-c statement_timeout={statement_ms}")
+    elif uri.startswith("sqlite"):
+        connect_args.setdefault("timeout", config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+    options["connect_args"] = connect_args
+    return options
 
 
 def register_extensions(app):
@@ -65,7 +81,7 @@ def register_extensions(app):
     cache.init_app(app)
     login_manager.init_app(app)
     with app.app_context():
-        enable_sqlite_pragmas(db.engine)
+        enable_sqlite_pragmas(db.engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
 
 
 def register_templates(app):

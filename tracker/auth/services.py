@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import record
@@ -72,9 +73,21 @@ def authenticate(email, password, address):
     if not ok:
         record("auth.sign_in_failed", summary=f"Failed sign-in for {email}", actor_label=email)
         return None
-    user.last_sign_in_at = utcnow()
+    note_sign_in(user, utcnow())
     record("auth.sign_in", obj=user, actor=user, summary=f"{user.email} signed in")
     return user
+
+
+def note_sign_in(user, now):
+    """Write when the user last signed in, outside the row's version check.
+
+    Bookkeeping is not an edit: concurrent sign-ins to one account must not conflict with each
+    other, nor with an admin saving the account, as a versioned save would.
+    """
+    db.session.execute(
+        update(User).where(User.id == user.id).values(last_sign_in_at=now).execution_options(synchronize_session=False)
+    )
+    set_committed_value(user, "last_sign_in_at", now)
 
 
 def sign_out(user):

@@ -34,9 +34,21 @@ def content_security_policy(nonce):
     )
 
 
+# Answered without the session's hooks: the health probe must not load the user from the database.
+SESSIONLESS_ENDPOINTS = {"main.healthz", "static"}
+
+
+def signed_in():
+    """Whether the request is signed in, without loading the user from the database."""
+    user = g.get("_login_user")
+    if user is not None:
+        return user.is_authenticated
+    return "_user_id" in session
+
+
 def enforce_session_lifetime():
     """Sign out a session that has been idle or alive for too long."""
-    if not current_user.is_authenticated:
+    if request.endpoint in SESSIONLESS_ENDPOINTS or not current_user.is_authenticated:
         return None
     now = utcnow().timestamp()
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
@@ -65,7 +77,8 @@ def set_security_headers(response):
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated and "Cache-Control" not in response.headers:
+    # Even an error page answered while the database is down gets every header above.
+    if signed_in() and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"
     return response
 

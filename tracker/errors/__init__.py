@@ -1,9 +1,13 @@
 """Error pages: plain-English HTML for people, JSON for the API; never a traceback."""
 
-from flask import current_app, jsonify, render_template, request
-from flask_login import current_user
+from flask import current_app, g, jsonify, render_template, request
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 
+from tracker.common.dates import date_time
+from tracker.common.logs import request_id
+from tracker.common.types import utcnow
 from tracker.extensions import db
 
 MESSAGES = {
@@ -27,6 +31,29 @@ def render_error(status, **context):
     if wants_json():
         return jsonify(error=MESSAGES.get(status, "Error"), status=status), status
     return render_template(f"errors/{status}.html", **context), status
+
+
+def render_server_error():
+    """The 500 page, drawn without the database: it may be the database that failed."""
+    try:
+        db.session.rollback()
+    except Exception:  # a database that is down cannot roll back either
+        current_app.logger.exception("Could not roll back after an error")
+    if wants_json():
+        return jsonify(error=MESSAGES[500], status=500), 500
+    happened_at, reference = date_time(utcnow()), request_id()
+    # The signed-in user is not loaded again (that needs the database), so the page shows no account.
+    g._login_user = AnonymousUserMixin()
+    try:
+        page = render_template("errors/500.html", happened_at=happened_at, reference=reference)
+    except Exception:  # the page must be answered even if its template cannot be drawn
+        current_app.logger.exception("Could not draw the error page")
+        page = (
+            f'<!DOCTYPE html><html lang="en"><head><title>{MESSAGES[500]}</title></head><body>'
+            f"<h1>{MESSAGES[500]}</h1><p>Try again later.</p><p>If the problem continues, tell your "
+            f"administrator it happened on {escape(happened_at)}, reference {escape(reference)}.</p></body></html>"
+        )
+    return page, 500, {"Cache-Control": "no-store"}
 
 
 def audit_refusal():
@@ -72,8 +99,7 @@ def register_errorhandlers(app):
 
     @app.errorhandler(500)
     def internal_error(error):
-        db.session.rollback()
-        return render_error(500)
+        return render_server_error()
 
     for status in (400, 404, 405, 413, 429):
         app.register_error_handler(status, lambda error, status=status: render_error(status))

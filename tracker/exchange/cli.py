@@ -59,9 +59,17 @@ def _echo_result(result):
         f"To create: {counts['create']}  To update: {counts['update']}  "
         f"Unchanged: {counts['unchanged']}  Rejected: {counts['reject']}"
     )
+    readings = {}
+    for row in result["rows"]:
+        for note in row["notes"]:
+            if " read as " in note or note.startswith("No department given:"):
+                readings.setdefault(note, []).append(str(row["row"]))
+    # Each value read by a rule is listed once, with the rows it was found on, for the admin to check.
+    for note, rows in readings.items():
+        click.echo(f"  {note} (row{'s' if len(rows) != 1 else ''} {', '.join(rows)})")
     for row in result["rows"]:
         if row["outcome"] == "reject":
-            where = f"{row['sheet']} row {row['row']}"
+            where = f"{row['sheet']} row {row['row']}" + (f" ({row['reference']})" if row["reference"] else "")
             click.echo(f"  {where}: {'; '.join(row['reasons'])}", err=True)
 
 
@@ -70,21 +78,38 @@ def _echo_result(result):
 @click.option("--dry-run", is_flag=True, help="Check every row and report, writing nothing.")
 @click.option("--as", "as_email", default=None, help="Email of the admin recorded as importer (default: first admin).")
 @click.option("--map", "overrides", multiple=True, help="Override a column: 'Heading=field' (field 'ignore' skips it).")
-def import_command(path, dry_run, as_email, overrides):
+@click.option(
+    "--department", "departments", multiple=True, help="Read a department value as a department: 'Value=Name'."
+)
+@click.option("--owner", "owners", multiple=True, help="Read an owner value as a person: 'Value=Name or email'.")
+@click.option("--missing-department", default=None, help="Department for rows with none whose owner has none.")
+def import_command(path, dry_run, as_email, overrides, departments, owners, missing_department):
     """Import a plan spreadsheet (.xlsx or .csv), all accepted rows in one transaction."""
     actor = _actor(as_email)
+    readings = (_pairs(departments, "--department"), _pairs(owners, "--owner"), missing_department)
     # Signed in as the admin for the run, so that the plan services' audit events name them.
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         login_user(actor)
-        _import(path, dry_run, actor, overrides)
+        _import(path, dry_run, actor, overrides, readings)
 
 
-def _import(path, dry_run, actor, overrides):
+def _pairs(items, option):
+    pairs = {}
+    for item in items:
+        value, _, name = item.partition("=")
+        if not value.strip() or not name.strip():
+            raise click.ClickException(f"Cannot read {option} '{item}': give it as 'Value=Name'")
+        pairs[value.strip()] = name.strip()
+    return pairs
+
+
+def _import(path, dry_run, actor, overrides, readings=({}, {}, None)):
     try:
         batch = services.start_import(path.name, path.read_bytes(), actor)
     except ImportRefused as refusal:
         raise click.ClickException(str(refusal)) from None
     _apply_overrides(batch, overrides)
+    services.set_value_mappings(batch, *readings)
     click.echo(f"Sheet '{batch.mapping['sheet']}', headings on row {batch.mapping['header_row']}:")
     for column in batch.mapping["columns"]:
         target = FIELDS_BY_KEY[column["field"]].label if column["field"] else "not imported"

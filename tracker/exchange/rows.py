@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 from tracker.auth.models import Department, User
 from tracker.common.dates import long_date
 from tracker.exchange import cells
+from tracker.exchange.names import NameReading, guesses_text, read_as_note, read_name
 from tracker.extensions import db
 from tracker.plan.models import Action, action_priorities, action_rights, action_touchpoints
 from tracker.reference.models import CodeRight, Priority, Touchpoint
@@ -73,14 +74,18 @@ def normalise_narrative(value):
 class Lookups:
     """Everything a row may name, loaded once per import: users, departments, reference data, actions."""
 
-    def __init__(self, edition):
+    def __init__(self, edition, values=None):
         users = db.session.scalars(select(User)).unique().all()
+        # The admin's own readings of values: {"department": {value: name}, "owner": {value: name or email}}.
+        values = values or {}
+        self.mapped = {key: dict(values.get(key) or {}) for key in ("department", "owner")}
         self._users_named = {}
         self.by_email = {user.email.lower(): user for user in users}
         self.by_name = defaultdict(list)
         for user in users:
             self.by_name[normalise_name(user.name)].append(user)
         self.departments = {d.name.strip().lower(): d for d in db.session.scalars(select(Department)).unique()}
+        self.default_department = self.departments.get((values.get("missing_department") or "").strip().lower())
         self.rights = {r.number: r for r in db.session.scalars(select(CodeRight).where(CodeRight.edition == edition))}
         self.priorities = {p.number: p for p in db.session.scalars(select(Priority))}
         self.touchpoints = {t.name.strip().lower(): t for t in db.session.scalars(select(Touchpoint)).unique()}
@@ -116,6 +121,18 @@ class Lookups:
                 for action_id, item_id, label in rows:
                     links[action_id][key].append(SimpleNamespace(id=item_id, **{column: label}))
         return actions, links
+
+    def department(self, value):
+        """How a cell's department value reads: as the admin mapped it, or by the rules of tracker/exchange/names.py."""
+        mapped = self.departments.get((self.mapped["department"].get(value) or "").strip().lower())
+        if mapped is not None:
+            return NameReading(value, mapped.name, "mapped")
+        return read_name(value, [department.name for department in self.departments.values()])
+
+    def person(self, value):
+        """How a cell's owner value reads against the active users' names."""
+        names = {users[0].name for users in self.by_name.values() if len(users) == 1 and users[0].active}
+        return read_name(value, sorted(names))
 
     def user(self, value):
         """The user a cell names by e-mail address or full name; CellError when none or several."""
@@ -207,16 +224,47 @@ def _read_people(parsed, values, columns, lookups):
         raw = cells.text(_cell(values, columns, key))
         if raw:
             try:
-                parsed.values["owner"] = lookups.user(raw)
+                parsed.values["owner"] = lookups.user(lookups.mapped["owner"].get(raw, raw))
+                if "@" not in raw and raw != parsed.values["owner"].name:
+                    parsed.notes.append(read_as_note("Owner", NameReading(raw, parsed.values["owner"].name, "exact")))
             except cells.CellError as error:
-                parsed.fail("owner", str(error))
+                _read_person_by_rule(parsed, raw, lookups, error)
             break
     department = cells.text(_cell(values, columns, "department"))
     if department:
-        if department.lower() in lookups.departments:
-            parsed.values["department"] = lookups.departments[department.lower()]
+        reading = lookups.department(department)
+        if reading.name is not None:
+            parsed.values["department"] = lookups.departments[reading.name.strip().lower()]
+            if department != reading.name:
+                parsed.notes.append(read_as_note("Department", reading))
         else:
-            parsed.errors.append(f"No department is called {department}. Add it on the Departments page first")
+            parsed.errors.append(
+                f"No department is called {department}.{guesses_text(reading)} Add it on the Departments page first"
+            )
+
+
+def _give_missing_department(parsed, lookups):
+    # A row with no department whose owner has none takes the one department the admin chose for all such rows.
+    owner = parsed.values.get("owner")
+    if lookups.default_department is None or "department" in parsed.values or "department" in parsed.failed:
+        return
+    if owner is not None and owner.department is None:
+        parsed.values["department"] = lookups.default_department
+        parsed.notes.append(f"No department given: {lookups.default_department.name}, as chosen for such rows")
+
+
+def _read_person_by_rule(parsed, raw, lookups, error):
+    """An owner not named exactly: read by initials or a unique leading part, or refused with guesses."""
+    reading = lookups.person(raw) if "@" not in raw else None
+    if reading is not None and reading.name is not None:
+        try:
+            parsed.values["owner"] = lookups.user(reading.name)
+            parsed.notes.append(read_as_note("Owner", reading))
+            return
+        except cells.CellError as refused:
+            error = refused
+    guesses = guesses_text(reading) if reading is not None and str(error).startswith("No user") else ""
+    parsed.fail("owner", f"{str(error).rstrip('.')}.{guesses}" if guesses else str(error))
 
 
 def _read_commentary(parsed, values, columns):
@@ -255,6 +303,7 @@ def parse_row(number, values, columns, lookups, table=None):
     if "source" in columns and cells.text(_cell(values, columns, "source")):
         parsed.values["source"] = cells.parse_source(_cell(values, columns, "source"))
     _read_people(parsed, values, columns, lookups)
+    _give_missing_department(parsed, lookups)
     for key in ("start_date", "original_due_date", "current_due_date", "completed_on"):
         label = key.replace("_", " ").capitalize()
         _read(parsed, key, lambda raw, label=label: _dated(raw, label), _cell(values, columns, key))

@@ -126,7 +126,7 @@ def _tables(batch):
 def build_plan(batch, today, progress=None):
     """Run the dry run of a batch against the tracker as it is now."""
     table, updates_table = _tables(batch)
-    lookups = Lookups(current_app.config["CODE_EDITION"])
+    lookups = Lookups(current_app.config["CODE_EDITION"], batch.mapping.get("values"))
     history, history_rejects = {}, []
     if updates_table is not None:
         update_columns = dict(
@@ -137,6 +137,16 @@ def build_plan(batch, today, progress=None):
         if {"reference", "date", "commentary"} <= set(update_columns):
             history, history_rejects = parse_history(updates_table, update_columns, lookups)
     return plan_import(table, field_columns(batch), lookups, today, history, history_rejects, progress)
+
+
+def set_value_mappings(batch, departments=None, owners=None, missing_department=None):
+    """Keep the admin's readings of department and owner values with the batch's mapping."""
+    values = dict(batch.mapping.get("values") or {})
+    values["department"] = {**values.get("department", {}), **(departments or {})}
+    values["owner"] = {**values.get("owner", {}), **(owners or {})}
+    if missing_department:
+        values["missing_department"] = missing_department
+    batch.mapping = {**batch.mapping, "values": values}
 
 
 def dry_run(batch, today, progress=None):

@@ -15,6 +15,7 @@ import os
 import pkgutil
 import socket
 import threading
+import time
 import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -22,12 +23,14 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from flask import current_app, g
 from sqlalchemy import select
 
 from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.notify.lease import hold_lease, release_lease
 from tracker.notify.models import JobRun
+from tracker.notify.sender import release_claims_of_other_schedulers
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,9 @@ def run_job(job, now=None):
     run.last_started_at = now
     db.session.add(run)
     db.session.commit()
+    if current_app.config["SCHEDULER_PAUSE_JOB"] == job["id"]:
+        # For fault tests: hold the job after its start is recorded, so a test can kill the process inside it.
+        time.sleep(current_app.config["SCHEDULER_PAUSE_SECONDS"])
     try:
         summary = job["func"](now) or "Done."
         db.session.commit()
@@ -79,12 +85,15 @@ def run_job(job, now=None):
 
 
 def missed_jobs(jobs, config, now):
-    """The jobs that never ran, or whose last run is older than their latest scheduled time."""
+    """The jobs that never finished a run, were stopped inside their last one, or missed a scheduled time.
+
+    A run counts only once it finished: one killed part-way (started after it last finished) is run again.
+    """
     runs = {run.name: run for run in db.session.scalars(select(JobRun))}
     missed = []
     for job in jobs:
         run = runs.get(job["id"])
-        if run is None or run.last_started_at is None:
+        if run is None or run.last_started_at is None or not _finished(run):
             missed.append(job)
             continue
         after = run.last_started_at + timedelta(seconds=1)
@@ -92,6 +101,10 @@ def missed_jobs(jobs, config, now):
         if due is not None and due <= now:
             missed.append(job)
     return missed
+
+
+def _finished(run):
+    return run.last_finished_at is not None and run.last_finished_at >= run.last_started_at
 
 
 class TrackerScheduler:
@@ -126,24 +139,37 @@ class TrackerScheduler:
         with self.app.app_context():
             _, newly = self._renew()
         if newly:
-            log.info("scheduler %s holds the lease", self.holder)
-            self.catch_up()
+            self.take_over()
+
+    def take_over(self):
+        """On taking the lease: free the mail a former holder had claimed, then catch up. Returns job ids run."""
+        log.info("scheduler %s holds the lease", self.holder)
+        with self.app.app_context():
+            released = release_claims_of_other_schedulers(self.holder)
+        if released:
+            log.info("released %s message(s) claimed by an earlier scheduler", released)
+        return self.catch_up()
 
     def catch_up(self):
-        """Run every job whose scheduled run was missed while no scheduler held the lease."""
+        """Run every job whose scheduled run was missed, or stopped part-way, while this process did not hold the lease."""
         with self._catch_up_lock:
             with self.app.app_context():
                 missed = missed_jobs(self.jobs.values(), self.app.config, utcnow())
             for job in missed:
                 log.info("catching up missed job %s", job["id"])
                 self.fire(job["id"])
+        return [job["id"] for job in missed]
 
     def fire(self, job_id):
-        """Run a job now if this process holds the lease."""
+        """Run a job now if this process holds the lease; a fire that takes the lease catches up first."""
         with self.app.app_context():
-            held, _ = self._renew()
-            if not held:
-                return None
+            held, newly = self._renew()
+        if not held:
+            return None
+        if newly and job_id in self.take_over():
+            return None
+        with self.app.app_context():
+            g.scheduler_holder = self.holder
             return run_job(self.jobs[job_id])
 
     def schedule(self):

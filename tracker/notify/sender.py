@@ -1,8 +1,9 @@
 """Deliver the outbox over SMTP: claim safely, send, retry with growing backoff, fail for good on 5xx.
 
 Unlike services, the sender commits as it goes: a claim must be visible to other senders before
-delivery starts, and each delivered message is recorded at once, so that a crash part-way through
-a batch never sends a message twice.
+delivery starts, and each outcome is recorded at once. Delivery is at least once: a sender that
+dies between the relay taking a message and the commit leaves that one message to be sent again,
+with the same Message-ID, so that receiving servers can drop the repeat.
 """
 
 import os
@@ -15,7 +16,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import undefer
 
@@ -23,7 +24,8 @@ from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.notify.models import MailState, OutboundEmail
 
-# A claim older than this belongs to a sender that died; another sender may take the message.
+# A claim older than this belongs to a sender that died; another sender may take the message. A
+# scheduler's claims are freed sooner, as soon as the lease passes to another scheduler.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
@@ -163,33 +165,136 @@ def _record_refusal(message, error, now, config, report):
         report.retrying.append(message)
 
 
-def _deliver(smtp, message, now, config, report):
+class MaybeDelivered(Exception):
+    """The connection broke once the message itself was on its way: it may have been delivered."""
+
+
+def _transmit(smtp, message, config):
+    """Offer one message; a break before DATA blames the server, one during DATA this message."""
+    mime = build_mime(message, config)
+    content = mime.as_bytes(policy=mime.policy.clone(linesep="\r\n"))
+    sender, recipient = config["MAIL_FROM"], message.to_address
     try:
-        smtp.send_message(build_mime(message, config), from_addr=config["MAIL_FROM"], to_addrs=[message.to_address])
+        smtp.ehlo_or_helo_if_needed()
+        code, reply = smtp.mail(sender)
+        if code != 250:
+            smtp.rset()
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
     except smtplib.SMTPServerDisconnected as error:
         raise ServerUnavailable(f"The mail server dropped the connection: {_describe(error)}") from error
     except (smtplib.SMTPSenderRefused, smtplib.SMTPHeloError) as error:
         # Refusing our sender address or greeting refuses every message: a setting to fix, not this message.
         raise ServerUnavailable(f"The mail server refused to take mail from us: {_describe(error)}") from error
-    except smtplib.SMTPException as error:
-        _record_refusal(message, error, now, config, report)
+    except smtplib.SMTPException:
+        raise
     except OSError as error:  # after SMTPException, which is an OSError too
         raise ServerUnavailable(f"The mail server dropped the connection: {_describe(error)}") from error
+    try:
+        code, reply = smtp.data(content)
+    except smtplib.SMTPResponseException:
+        raise
+    except (smtplib.SMTPServerDisconnected, OSError) as error:
+        if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+            seconds = config["MAIL_TIMEOUT_SECONDS"]
+            raise MaybeDelivered(
+                f"the mail server did not answer within {seconds} second{'s' if seconds != 1 else ''}"
+            ) from error
+        raise MaybeDelivered("the mail server closed the connection") from error
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _record_sent(message, report):
+    message.state = MailState.SENT.value
+    message.sent_at = utcnow()
+    message.attempts += 1
+    message.last_error = None
+    message.claimed_by = None
+    message.claimed_at = None
+    report.sent.append(message)
+
+
+def _deliver(smtp, message, now, config, report):
+    """Send one message and record the outcome; raise MaybeDelivered when the connection is spent."""
+    try:
+        _transmit(smtp, message, config)
+    except smtplib.SMTPException as error:
+        _record_refusal(message, error, now, config, report)
+    except MaybeDelivered as error:
+        # Counted as an attempt with its backoff, so a message the relay may have taken is not
+        # offered again at once, and one the relay always drops ends as failed instead of leading every pass.
+        problem = f"The connection was lost while sending this message, so it may have arrived: {error}"
+        _record_refusal(message, smtplib.SMTPException(problem), now, config, report)
+        db.session.commit()
+        raise
     else:
-        message.state = MailState.SENT.value
-        message.sent_at = utcnow()
-        message.attempts += 1
-        message.last_error = None
-        message.claimed_by = None
-        message.claimed_at = None
-        report.sent.append(message)
+        _record_sent(message, report)
     db.session.commit()
+
+
+def _deliver_all(messages, now, config, report):
+    """Deliver each message, opening a new connection whenever one breaks during a message."""
+    queue = list(messages)
+    while queue:
+        smtp = open_smtp(config)
+        broken = True
+        try:
+            while queue:
+                _deliver(smtp, queue.pop(0), now, config, report)
+            broken = False
+        except MaybeDelivered:
+            continue
+        finally:
+            _hang_up(smtp, broken)
+
+
+def _hang_up(smtp, broken):
+    # A broken or stalled connection is closed, not sent QUIT, which could wait out the timeout again.
+    if not broken:
+        try:
+            smtp.quit()
+            return
+        except (OSError, smtplib.SMTPException):
+            pass
+    smtp.close()
 
 
 def waiting_count():
     """Messages still to be delivered."""
     query = select(func.count(OutboundEmail.id)).where(OutboundEmail.state == MailState.PENDING.value)
     return db.session.scalar(query)
+
+
+def scheduler_sender_prefix(holder):
+    """The start of the claim marks of the scheduler `holder`'s sender, so a successor can free them."""
+    return f"scheduler:{holder}"[:70] + ":"
+
+
+def release_claims_of_other_schedulers(holder):
+    """Free the messages claimed by any other scheduler's sender: the lease passing on means it is gone. Commits."""
+    released = db.session.execute(
+        update(OutboundEmail)
+        .where(
+            OutboundEmail.state == MailState.PENDING.value,
+            OutboundEmail.claimed_by.like("scheduler:%"),
+            ~OutboundEmail.claimed_by.startswith(scheduler_sender_prefix(holder), autoescape=True),
+        )
+        .values(claimed_by=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return released
+
+
+def _sender_id():
+    holder = g.get("scheduler_holder") if has_app_context() else None
+    prefix = scheduler_sender_prefix(holder) if holder else f"{socket.gethostname()}:{os.getpid()}"[:70] + ":"
+    return prefix + uuid.uuid4().hex[:8]
 
 
 def send_pending(now=None, limit=None):
@@ -201,13 +306,11 @@ def send_pending(now=None, limit=None):
         report.problem = "No mail server is configured (MAIL_SERVER), so mail stays in the outbox."
         report.waiting = waiting_count()
         return report
-    sender_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    sender_id = _sender_id()
     messages = claim_messages(now, sender_id, limit or config["MAIL_BATCH_SIZE"])
     if messages:
         try:
-            with open_smtp(config) as smtp:
-                for message in messages:
-                    _deliver(smtp, message, now, config, report)
+            _deliver_all(messages, now, config, report)
         except ServerUnavailable as error:
             done = {m.id for m in (*report.sent, *report.retrying, *report.failed)}
             # The message was never offered, so an outage does not use up its attempts.

@@ -1,5 +1,6 @@
 """Fixtures for mail tests: a real SMTP server (aiosmtpd) on localhost, and moments in London time."""
 
+import asyncio
 import socket
 from datetime import datetime
 from email import message_from_bytes
@@ -33,8 +34,17 @@ class Mailbox:
         self.logins = []
         # A function of the envelope returning an SMTP reply such as "451 Try later", or None to accept.
         self.refuse = None
+        # A function of the envelope: True to drop the connection once the message has been sent.
+        self.drop = None
+        # A function of the envelope returning seconds to wait before answering, or 0.
+        self.delay = None
 
     async def handle_DATA(self, server, session, envelope):
+        if self.drop and self.drop(envelope):
+            server.transport.close()
+            return "421 Closing"
+        if self.delay and self.delay(envelope):
+            await asyncio.sleep(self.delay(envelope))
         reply = self.refuse(envelope) if self.refuse else None
         if reply:
             return reply

@@ -52,7 +52,8 @@ def test_only_one_process_holds_the_lease_until_it_expires_or_is_released(db):
 def test_missed_runs_are_those_older_than_the_latest_scheduled_time(db, app):
     weekly = {"id": "weekly", "func": lambda now: "", "cron": {"day_of_week": "mon", "hour": 7}}
     never = {"id": "never", "func": lambda now: "", "cron": {"day_of_week": "mon", "hour": 7}}
-    db.session.add(JobRun(name="weekly", last_started_at=london(2026, 11, 23, 7, 0)))
+    ran = london(2026, 11, 23, 7, 0)
+    db.session.add(JobRun(name="weekly", last_started_at=ran, last_finished_at=ran + timedelta(minutes=1)))
     db.session.commit()
 
     # Monday 30 November 07:00 passed while nothing ran: missed.
