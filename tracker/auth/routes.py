@@ -10,9 +10,10 @@ from tracker.audit.services import record
 from tracker.auth import bp, services
 from tracker.auth.forms import ChangePasswordForm, ForgotPasswordForm, PreferencesForm, ResetPasswordForm, SignInForm
 from tracker.auth.models import User
+from tracker.common.proxies import client_address
 from tracker.common.types import utcnow
 from tracker.extensions import db, login_manager
-from tracker.notify.services import absolute_url, queue_email
+from tracker.notify.services import email_link, queue_email
 
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to see this page."
@@ -72,7 +73,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+            user = services.authenticate(form.email.data, form.password.data, client_address())
         except services.SignInThrottled:
             db.session.commit()
             minutes = current_app.config["SIGN_IN_WINDOW_MINUTES"]
@@ -143,7 +144,7 @@ def forgot_password():
         user = services.user_by_email(form.email.data)
         if user is not None and user.active and services.reset_link_allowed(user):
             secret = services.create_reset_token(user)
-            link = absolute_url(url_for("auth.reset_password", token=secret))
+            link = email_link("auth.reset_password", token=secret)
             queue_email(
                 "password_reset",
                 to_address=user.email,

@@ -7,6 +7,8 @@ import time
 
 from flask import g, has_request_context, request
 
+from tracker.common.proxies import client_address
+
 REQUEST_ID_HEADER = "X-Request-Id"
 
 
@@ -56,7 +58,7 @@ def request_fields(response):
         "path": g.get("log_path", request.path),
         "status": response.status_code,
         "duration_ms": round(elapsed, 1),
-        "address": request.remote_addr,
+        "address": client_address(),
         "user_id": _signed_in_user_id(),
     }
 
