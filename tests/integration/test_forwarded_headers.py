@@ -1,7 +1,7 @@
 """No header a client sends can move a link onto another host, scheme or path, in mail or kept pages."""
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import jsonify, request
@@ -62,7 +62,7 @@ def links_in(text):
 def queue_every_kind_of_mail(make):
     """Inside the current (hostile) request, queue one message of every kind the tracker sends."""
     today = date.today()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     chair = make.user("chair")
     owner = make.user("lead")
     # An action that was Amber at the last run and is Red now.
@@ -141,7 +141,9 @@ def test_behind_the_proxy_only_its_own_headers_are_believed(proxied):
     proxied.add_url_rule(
         "/as-seen",
         "as_seen",
-        lambda: jsonify(scheme=request.scheme, host=request.host, address=request.remote_addr, root=request.script_root),
+        lambda: jsonify(
+            scheme=request.scheme, host=request.host, address=request.remote_addr, root=request.script_root
+        ),
     )
     client = proxied.test_client()
     seen = client.get(
