@@ -65,7 +65,9 @@ def set_security_headers(response):
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated and "Cache-Control" not in response.headers:
+    # send_file's own "no-cache" still lets a browser or proxy keep a copy of an export: only a
+    # view that chose a private policy of its own keeps it.
+    if current_user.is_authenticated and "private" not in response.headers.get("Cache-Control", ""):
         response.headers["Cache-Control"] = "no-store"
     return response
 
