@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tracker.audit.services import record
 from tracker.common.dates import local_today
+from tracker.common.input import is_whole_number
 from tracker.common.proxies import external_url
 from tracker.common.types import utcnow
 from tracker.exchange import api_bp, tokens
@@ -80,7 +81,7 @@ def _positive(name, default, highest=None):
     raw = request.args.get(name)
     if raw is None:
         return default, None
-    if not raw.isdigit() or int(raw) < 1:
+    if not is_whole_number(raw) or int(raw) < 1:
         return None, f"{name} must be a whole number of 1 or more"
     value = int(raw)
     if highest and value > highest:
