@@ -143,6 +143,8 @@ def _parse(data, kind, filename):
         return [_read_csv(data, filename)]
     try:
         read = xlsx.read_workbook(io.BytesIO(data))
+    except xlsx.WorkbookTooLarge as refusal:
+        raise ImportRefused(str(refusal)) from None
     except Exception:  # a damaged file fails in many ways; all mean the same to the admin
         raise ImportRefused("The workbook could not be opened. It may be damaged: save it again in Excel") from None
     return [

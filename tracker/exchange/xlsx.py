@@ -166,6 +166,22 @@ def _shared_strings(archive, path):
 
 
 _COLUMNS = {}
+# Bounds checked while the XML is read, before any row is built: a few bytes of XML can name row
+# 1,048,576 or column XFD, which padding would turn into gigabytes.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+MAX_CELLS = 1_000_000
+TOO_LARGE = (
+    f"The workbook is too large: a sheet may have at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns."
+    " Delete unused rows and columns and try again"
+)
+
+
+class WorkbookTooLarge(ValueError):
+    """The workbook names more rows, columns or cells than an import may hold."""
+
+    def __init__(self):
+        super().__init__(TOO_LARGE)
 
 
 def _column_index(reference):
@@ -194,6 +210,8 @@ class _SheetReader:
         if tag == "c":
             reference = attrs.get("r")
             self.column = _column_index(reference) if reference else self.column + 1
+            if self.column >= MAX_COLUMNS:
+                raise WorkbookTooLarge()
             self.kind = attrs.get("t", "n")
             self.style = int(attrs.get("s") or 0)
             self.text.clear()
@@ -202,10 +220,14 @@ class _SheetReader:
         elif tag == "row":
             number = attrs.get("r")
             self.row_number = int(float(number)) if number else self.row_number + 1
+            if not 0 < self.row_number <= MAX_ROWS:
+                raise WorkbookTooLarge()
             self.cells, self.column = {}, -1
         elif tag == "col" and attrs.get("hidden") in ("1", "true"):
             first = int(attrs.get("min"))
-            self.sheet.hidden_columns.update(range(first - 1, int(attrs.get("max", first))))
+            # Excel hides "every column to the right" as max="16384": only the columns read matter.
+            last = min(int(attrs.get("max", first)), MAX_COLUMNS)
+            self.sheet.hidden_columns.update(range(max(first, 1) - 1, last))
 
     def end(self, tag):
         if tag == "c":
@@ -260,6 +282,8 @@ def _rows_padded(sheet):
     width = max((len(values) for _, values in sheet.rows), default=0)
     by_number = {number: values for number, values in sheet.rows}
     last = max(by_number, default=0)
+    if last * width > MAX_CELLS:
+        raise WorkbookTooLarge()
     sheet.rows = [(n, (by_number.get(n, []) + [None] * width)[:width]) for n in range(1, last + 1)]
     return sheet
 
