@@ -1,6 +1,7 @@
 """Small workbooks that name huge sheets are refused while being read, in bounded memory and time."""
 
 import io
+import struct
 import time
 import tracemalloc
 import zipfile
@@ -66,3 +67,49 @@ def test_hidden_columns_to_the_end_of_the_sheet_are_read_without_building_the_ra
     assert sheet.hidden_columns == set(range(1, xlsx.MAX_COLUMNS))
     assert sheet.rows == [(1, ["Title"])]
     assert peak < 50 * 1024 * 1024
+
+
+def _lying_about_its_sizes(data, name="xl/worksheets/sheet1.xml", declared=1000):
+    """The workbook with one part's unpacked size declared far smaller than it is, in both headers."""
+    data = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        local = archive.getinfo(name).header_offset
+    struct.pack_into("<I", data, local + 22, declared)
+    central = _central_header(data, name)
+    struct.pack_into("<I", data, central + 24, declared)
+    return bytes(data)
+
+
+def _central_header(data, name):
+    position = data.index(b"PK\x01\x02")
+    while True:
+        name_length = struct.unpack_from("<H", data, position + 28)[0]
+        if data[position + 46 : position + 46 + name_length] == name.encode():
+            return position
+        position = data.index(b"PK\x01\x02", position + 4)
+
+
+def _huge_sheet_xml(megabytes):
+    row = '<row r="1"><c r="A1"><v>1</v></c></row>'
+    return SHEET.format("<sheetData>" + row * (megabytes * 1024 * 1024 // len(row)) + "</sheetData>")
+
+
+@pytest.mark.parametrize("lies", [False, True], ids=["declaring huge XML", "lying about its sizes"])
+def test_a_zip_unpacking_to_huge_xml_is_refused_in_bounded_memory_and_time(lies):
+    data = _workbook_with_sheet(_huge_sheet_xml(80))
+    if lies:
+        data = _lying_about_its_sizes(data)
+    assert len(data) < 2 * 1024 * 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(spreadsheet.ImportRefused) as refusal:
+            spreadsheet.read_sheets(data, "xlsx", "bomb.xlsx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert str(refusal.value) in {
+        xlsx.TOO_LARGE_UNPACKED,
+        "The workbook could not be opened. It may be damaged: save it again in Excel",
+    }
+    assert peak < 50 * 1024 * 1024 and time.perf_counter() - started < 10

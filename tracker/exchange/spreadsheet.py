@@ -111,7 +111,7 @@ def _check_workbook_archive(data, max_bytes):
         )
     if "xl/workbook.xml" not in names:
         raise ImportRefused(f"The selected file is not an Excel workbook. {ACCEPTED}")
-    if unpacked > max_bytes * MAX_UNPACKED_RATIO:
+    if unpacked > min(max_bytes * MAX_UNPACKED_RATIO, xlsx.MAX_UNPACKED_BYTES):
         raise ImportRefused("The workbook is too large once opened. Remove pictures and unused sheets and try again")
 
 

@@ -177,11 +177,48 @@ TOO_LARGE = (
 )
 
 
+# What all the parts of a workbook may unpack to, counted as they are read: a zip can declare
+# small sizes and unpack to far more, and expat takes seconds over each hundred megabytes.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+TOO_LARGE_UNPACKED = "The workbook is too large once opened. Remove pictures and unused sheets and try again"
+
+
 class WorkbookTooLarge(ValueError):
     """The workbook names more rows, columns or cells than an import may hold."""
 
-    def __init__(self):
-        super().__init__(TOO_LARGE)
+    def __init__(self, message=TOO_LARGE):
+        super().__init__(message)
+
+
+class _BoundedArchive(zipfile.ZipFile):
+    """A zip whose parts together may unpack to at most MAX_UNPACKED_BYTES, whatever they declare."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sum(info.file_size for info in self.infolist()) > MAX_UNPACKED_BYTES:
+            raise WorkbookTooLarge(TOO_LARGE_UNPACKED)
+        self.unpacked = 0
+
+    def open(self, name, mode="r", **kwargs):
+        return _CountedPart(super().open(name, mode, **kwargs), self)
+
+
+class _CountedPart:
+    def __init__(self, part, archive):
+        self.part, self.archive = part, archive
+
+    def read(self, size=-1):
+        data = self.part.read(size)
+        self.archive.unpacked += len(data)
+        if self.archive.unpacked > MAX_UNPACKED_BYTES:
+            raise WorkbookTooLarge(TOO_LARGE_UNPACKED)
+        return data
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.part.close()
 
 
 def _column_index(reference):
@@ -307,7 +344,7 @@ def _part(target):
 
 def read_workbook(source):
     """Every visible worksheet of an .xlsx file (a path or a binary file object), in workbook order."""
-    with zipfile.ZipFile(source) as archive:
+    with _BoundedArchive(source) as archive:
         sheets, settings = [], {"epoch": CALENDAR_WINDOWS_1900}
 
         def start(tag, attrs):
