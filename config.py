@@ -118,6 +118,10 @@ class Config:
 
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
+    # Proxies whose X-Forwarded-For, -Proto and -Host are believed (comma-separated addresses or networks).
+    FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+    # The path the app is served under, such as /tracker; no request header can change it.
+    URL_PREFIX = os.environ.get("URL_PREFIX", "")
     LOG_JSON = _bool("LOG_JSON", False)
 
 

@@ -39,6 +39,9 @@ class TrackerClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
+            # As a server does: send the whole body, then close, which runs work left for after the answer.
+            response.get_data()
+            response.close()
         _db.session.expire_all()
         return response
 

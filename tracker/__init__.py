@@ -5,9 +5,9 @@ from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, WEAK_SECRET_KEYS, instance_secret_key
+from tracker.common.proxies import TrustedProxies
 from tracker.extensions import cache, csrf, db, login_manager, migrate
 
 
@@ -27,9 +27,12 @@ def create_app(config_name=None, overrides=None):
     register_errorhandlers(app)
     register_commands(app)
     register_notify(app)
-    if app.config["PROXY_FIX_HOPS"]:
-        hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+    app.wsgi_app = TrustedProxies(
+        app.wsgi_app,
+        hops=app.config["PROXY_FIX_HOPS"],
+        allow_ips=app.config["FORWARDED_ALLOW_IPS"],
+        prefix=app.config["URL_PREFIX"],
+    )
     return app
 
 

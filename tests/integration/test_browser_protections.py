@@ -80,7 +80,7 @@ def test_production_answers_with_hsts_and_local_development_does_not(client, pro
 
 
 def test_behind_one_proxy_the_app_sees_the_persons_scheme_host_and_address(production, db):
-    """ProxyFix trusts exactly one hop: what the proxy adds is believed, what the client forged is not."""
+    """The trusted proxy is believed for exactly one hop: what the proxy adds is believed, what the client forged is not."""
     production.add_url_rule(
         "/as-seen", "as_seen", lambda: jsonify(scheme=request.scheme, host=request.host, address=request.remote_addr)
     )

@@ -1,12 +1,10 @@
 """Create and change users and departments, with an audit event for each change."""
 
-from flask import url_for
-
 from tracker.audit.services import record
 from tracker.auth.models import Department, User
 from tracker.auth.services import INVITATION_HOURS, create_reset_token, normalise_email
 from tracker.extensions import db
-from tracker.notify.services import absolute_url, queue_email
+from tracker.notify.services import email_link, queue_email
 
 USER_FIELDS = ("name", "email", "role", "department_id")
 
@@ -30,7 +28,7 @@ def create_user(*, name, email, role, department_id=None, password=None):
     )
     if not password:
         secret = create_reset_token(user, hours=INVITATION_HOURS)
-        link = absolute_url(url_for("auth.reset_password", token=secret))
+        link = email_link("auth.reset_password", token=secret)
         queue_email(
             "invitation",
             to_address=user.email,

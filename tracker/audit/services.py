@@ -2,11 +2,12 @@
 
 from datetime import date, datetime
 
-from flask import has_request_context, request
+from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import insert
 
 from tracker.audit.models import AuditEvent
+from tracker.common.proxies import client_address
 from tracker.common.types import utcnow
 from tracker.extensions import db
 
@@ -38,7 +39,7 @@ def _event_values(verb, *, obj=None, action=None, summary="", changes=None, acto
         "verb": verb,
         "actor_id": actor.id if actor else None,
         "actor_label": actor_label or (actor.email if actor else "system"),
-        "address": request.remote_addr if has_request_context() else None,
+        "address": client_address(),
         "object_type": getattr(obj, "__tablename__", "") if obj is not None else "",
         "object_id": getattr(obj, "id", None),
         "action_id": action.id if action is not None else None,

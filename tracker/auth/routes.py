@@ -1,18 +1,30 @@
 """Sign-in, sign-out, account and password reset pages."""
 
 import secrets
+from functools import partial
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    copy_current_request_context,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.audit.services import record
 from tracker.auth import bp, services
 from tracker.auth.forms import ChangePasswordForm, ForgotPasswordForm, PreferencesForm, ResetPasswordForm, SignInForm
 from tracker.auth.models import User
+from tracker.common.proxies import client_address
 from tracker.common.types import utcnow
 from tracker.extensions import db, login_manager
-from tracker.notify.services import absolute_url, queue_email
+from tracker.notify.services import email_link, queue_email
 
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to see this page."
@@ -72,7 +84,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+            user = services.authenticate(form.email.data, form.password.data, client_address())
         except services.SignInThrottled:
             db.session.commit()
             minutes = current_app.config["SIGN_IN_WINDOW_MINUTES"]
@@ -140,10 +152,20 @@ def forgot_password():
     """Send a single-use link to choose a new password."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = services.user_by_email(form.email.data)
+        # The answer is the same page, sent before the address is even looked up: whether it has an
+        # account changes neither what is said nor the work done before the person sees it.
+        response = make_response(render_template("auth/reset_sent.html", email=form.email.data))
+        response.call_on_close(copy_current_request_context(partial(send_reset_link, form.email.data)))
+        return response
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def send_reset_link(email):
+    """Queue a reset link for the account with this address, if one may have it; audit either way."""
+    try:
+        user = services.user_by_email(email)
         if user is not None and user.active and services.reset_link_allowed(user):
             secret = services.create_reset_token(user)
-            link = absolute_url(url_for("auth.reset_password", token=secret))
             queue_email(
                 "password_reset",
                 to_address=user.email,
@@ -151,18 +173,19 @@ def forgot_password():
                 template="password_reset",
                 subject="Reset your password",
                 context={
-                    "link": link,
+                    "link": email_link("auth.reset_password", token=secret),
                     "intro": "Someone asked to reset the password for your account.",
                     "valid_for": f"{services.RESET_HOURS} hours",
                 },
             )
             record("auth.reset_requested", obj=user, actor_label=user.email, summary="Password reset link sent")
         elif user is not None:
-            # The page reads the same either way, so it never tells whether an address has an account.
             record("auth.reset_refused", obj=user, actor_label=user.email, summary="Password reset link not sent")
         db.session.commit()
-        return render_template("auth/reset_sent.html", email=form.email.data)
-    return render_template("auth/forgot_password.html", form=form)
+    except Exception:
+        # The page has gone already: the failure can only be logged.
+        db.session.rollback()
+        current_app.logger.exception("Could not queue a password reset link")
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])

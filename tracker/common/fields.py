@@ -6,6 +6,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput,
 from wtforms import Field, SelectMultipleField
 from wtforms.validators import StopValidation
 
+from tracker.common.input import is_whole_number
+
 
 class DayMonthYearInput(GovDateInput):
     """The GOV.UK date input, its wrapper named after the field so errors can link to the day box."""
@@ -43,7 +45,7 @@ class GovDateField(Field):
         missing = [name for name, value in zip(("day", "month", "year"), parts, strict=True) if not value]
         if missing:
             raise ValueError(f"{self.label.text} must include a {' and '.join(missing)}")
-        if not all(value.isdigit() for value in parts):
+        if not all(is_whole_number(value, 4) for value in parts):
             raise ValueError(f"{self.label.text} must be a real date, in numbers, like 30 9 2026")
         day, month, year = (int(value) for value in parts)
         if len(parts[2]) != 4:
@@ -107,7 +109,7 @@ class WholeNumberField(Field):
         if not text:
             return
         message = f"{self.label.text} must be a whole number between {self.minimum} and {self.maximum}"
-        if not text.isdigit():
+        if not is_whole_number(text):
             raise ValueError(message)
         self.data = int(text)
         if not self.minimum <= self.data <= self.maximum:

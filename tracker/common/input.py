@@ -90,3 +90,9 @@ def register_input_cleaning(app):
     app.request_class = CleanRequest
     app.url_map.converters["int"] = DatabaseIdConverter
     app.url_value_preprocessor(refuse_unstorable_path)
+
+
+def is_whole_number(text, max_digits=9):
+    """True for ASCII digits only, few enough to fit a database integer: str.isdigit() also takes
+    "²" and "①", which int() then refuses, and any length, which a database cannot hold."""
+    return isinstance(text, str) and 0 < len(text) <= max_digits and text.isascii() and text.isdigit()

@@ -7,7 +7,10 @@ import time
 
 from flask import g, has_request_context, request
 
+from tracker.common.proxies import client_address
+
 REQUEST_ID_HEADER = "X-Request-Id"
+SECRET_ARGUMENTS = ("token", "secret", "key")
 
 
 def request_id():
@@ -47,16 +50,25 @@ def _signed_in_user_id():
     return user.id if user is not None and user.is_authenticated else None
 
 
+def loggable_path():
+    """The request path with every secret-bearing part (a reset link's token, a calendar feed's
+    secret, any path argument named like one) replaced by [secret], so logs never hold a live link."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if any(word in name for word in SECRET_ARGUMENTS) and str(value):
+            path = path.replace(str(value), "[secret]")
+    return path
+
+
 def request_fields(response):
     """What one request did, as fields for the log line."""
     elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
     return {
         "method": request.method,
-        # A view whose URL carries a secret (a calendar feed) sets g.log_path to keep it out of logs.
-        "path": g.get("log_path", request.path),
+        "path": loggable_path(),
         "status": response.status_code,
         "duration_ms": round(elapsed, 1),
-        "address": request.remote_addr,
+        "address": client_address(),
         "user_id": _signed_in_user_id(),
     }
 

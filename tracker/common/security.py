@@ -77,8 +77,10 @@ def set_security_headers(response):
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    # Even an error page answered while the database is down gets every header above.
-    if signed_in() and "Cache-Control" not in response.headers:
+    # Even an error page answered while the database is down gets every header above. send_file's
+    # own "no-cache" still lets a browser or proxy keep a copy of an export: only a view that chose a
+    # private policy of its own keeps it.
+    if signed_in() and "private" not in response.headers.get("Cache-Control", ""):
         response.headers["Cache-Control"] = "no-store"
     return response
 

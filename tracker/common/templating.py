@@ -5,6 +5,7 @@ from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
 
 from tracker.common import dates
+from tracker.common.proxies import external_url
 
 
 def navigation_items():
@@ -59,6 +60,7 @@ def register_template_helpers(app):
     app.jinja_env.globals["navigation_items"] = navigation_items
     app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
+    app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

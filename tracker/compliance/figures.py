@@ -7,6 +7,7 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from tracker.common.input import is_whole_number
 from tracker.compliance.models import SelfRating, VoiceSource
 
 FIELDS = (
@@ -107,7 +108,7 @@ def _sample(text, where, errors):
     text = (text or "").strip().replace(",", "")
     if not text:
         return None
-    if not text.isdigit():
+    if not is_whole_number(text):
         errors["voice_sample"] = f"Enter the number of victims asked {where} as a whole number, like 45"
         return None
     value = int(text)

@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from tracker.common.input import is_whole_number
 from tracker.common.quarters import Quarter
 from tracker.common.uploads import UploadRefused, check_name
 from tracker.compliance import services
@@ -167,7 +168,7 @@ def _row_key(plan, line, values, rights, today):
         if problem:
             problems.append(problem)
     number = values.get("right", "").strip()
-    right = rights.get(int(number)) if number.isdigit() else None
+    right = rights.get(int(number)) if is_whole_number(number) else None
     if right is None:
         edition = current_edition()
         problems.append(

@@ -10,6 +10,7 @@ from sqlalchemy import distinct, select
 
 from tracker.audit.services import record
 from tracker.common.charts import Series, paired_bar_chart
+from tracker.common.input import is_whole_number
 from tracker.common.quarters import Quarter, quarter_of
 from tracker.compliance.figures import FIELDS, Figures, format_percent
 from tracker.compliance.gap import OpenAction, build_rows
@@ -92,7 +93,7 @@ def _parse_versions(token):
     versions = {}
     for part in (token or "").split(","):
         right_id, _, version = part.partition(":")
-        if right_id.isdigit() and version.isdigit():
+        if is_whole_number(right_id) and is_whole_number(version):
             versions[int(right_id)] = int(version)
     return versions
 

@@ -1,6 +1,6 @@
 """The user's own API tokens and calendar link, and the calendar feed itself."""
 
-from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -100,7 +100,6 @@ def remove_link():
 @calendar_bp.route("/calendar/<secret>.ics")
 def feed(secret):
     """The feed for calendar programs: the secret in the URL is the only credential."""
-    g.log_path = "/calendar/[secret].ics"
     user = feeds.user_for_feed(secret)
     if user is None:
         abort(404)

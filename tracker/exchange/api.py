@@ -6,11 +6,13 @@ there is no CSRF to guard (the API only answers GET). Every request made with a 
 one audit event, so an admin can see exactly what each token read, when and from where.
 """
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request
 from sqlalchemy import func, select
 
 from tracker.audit.services import record
 from tracker.common.dates import local_today
+from tracker.common.input import is_whole_number
+from tracker.common.proxies import external_url
 from tracker.common.types import utcnow
 from tracker.exchange import api_bp, tokens
 from tracker.exchange.openapi import openapi_document
@@ -79,7 +81,7 @@ def _positive(name, default, highest=None):
     raw = request.args.get(name)
     if raw is None:
         return default, None
-    if not raw.isdigit() or int(raw) < 1:
+    if not is_whole_number(raw) or int(raw) < 1:
         return None, f"{name} must be a whole number of 1 or more"
     value = int(raw)
     if highest and value > highest:
@@ -90,7 +92,7 @@ def _positive(name, default, highest=None):
 def _page_link(page, per_page):
     args = request.args.to_dict(flat=False)
     args.update(page=[str(page)], per_page=[str(per_page)])
-    return url_for("api.actions", _external=True, **args)
+    return external_url("api.actions", **args)
 
 
 @api_bp.route("/actions")
@@ -167,5 +169,5 @@ def summary():
 def openapi():
     """The OpenAPI 3.1 description of this API (no token needed)."""
     config = current_app.config
-    server = url_for("api.actions", _external=True).rsplit("/actions", 1)[0]
+    server = external_url("api.actions").rsplit("/actions", 1)[0]
     return jsonify(openapi_document(server, config["API_PAGE_SIZE"], config["API_MAX_PAGE_SIZE"]))

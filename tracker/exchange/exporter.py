@@ -50,6 +50,7 @@ ENTRY_LABELS = {
     EntryKind.CLOSURE_REFUSED: "Sign-off refused",
     EntryKind.CANCELLED: "Cancelled",
     EntryKind.REOPENED: "Reopened",
+    EntryKind.EVIDENCE_ADDED: "Evidence added",
 }
 # What rule_rag() and the export read of an action.
 ACTION_COLUMNS = (

@@ -111,7 +111,7 @@ def _check_workbook_archive(data, max_bytes):
         )
     if "xl/workbook.xml" not in names:
         raise ImportRefused(f"The selected file is not an Excel workbook. {ACCEPTED}")
-    if unpacked > max_bytes * MAX_UNPACKED_RATIO:
+    if unpacked > min(max_bytes * MAX_UNPACKED_RATIO, xlsx.MAX_UNPACKED_BYTES):
         raise ImportRefused("The workbook is too large once opened. Remove pictures and unused sheets and try again")
 
 
@@ -143,6 +143,8 @@ def _parse(data, kind, filename):
         return [_read_csv(data, filename)]
     try:
         read = xlsx.read_workbook(io.BytesIO(data))
+    except xlsx.WorkbookTooLarge as refusal:
+        raise ImportRefused(str(refusal)) from None
     except Exception:  # a damaged file fails in many ways; all mean the same to the admin
         raise ImportRefused("The workbook could not be opened. It may be damaged: save it again in Excel") from None
     return [

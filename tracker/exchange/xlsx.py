@@ -166,6 +166,59 @@ def _shared_strings(archive, path):
 
 
 _COLUMNS = {}
+# Bounds checked while the XML is read, before any row is built: a few bytes of XML can name row
+# 1,048,576 or column XFD, which padding would turn into gigabytes.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+MAX_CELLS = 1_000_000
+TOO_LARGE = (
+    f"The workbook is too large: a sheet may have at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns."
+    " Delete unused rows and columns and try again"
+)
+
+
+# What all the parts of a workbook may unpack to, counted as they are read: a zip can declare
+# small sizes and unpack to far more, and expat takes seconds over each hundred megabytes.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+TOO_LARGE_UNPACKED = "The workbook is too large once opened. Remove pictures and unused sheets and try again"
+
+
+class WorkbookTooLarge(ValueError):
+    """The workbook names more rows, columns or cells than an import may hold."""
+
+    def __init__(self, message=TOO_LARGE):
+        super().__init__(message)
+
+
+class _BoundedArchive(zipfile.ZipFile):
+    """A zip whose parts together may unpack to at most MAX_UNPACKED_BYTES, whatever they declare."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sum(info.file_size for info in self.infolist()) > MAX_UNPACKED_BYTES:
+            raise WorkbookTooLarge(TOO_LARGE_UNPACKED)
+        self.unpacked = 0
+
+    def open(self, name, mode="r", **kwargs):
+        return _CountedPart(super().open(name, mode, **kwargs), self)
+
+
+class _CountedPart:
+    def __init__(self, part, archive):
+        self.part, self.archive = part, archive
+
+    def read(self, size=-1):
+        data = self.part.read(size)
+        self.archive.unpacked += len(data)
+        if self.archive.unpacked > MAX_UNPACKED_BYTES:
+            raise WorkbookTooLarge(TOO_LARGE_UNPACKED)
+        return data
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.part.close()
 
 
 def _column_index(reference):
@@ -194,6 +247,8 @@ class _SheetReader:
         if tag == "c":
             reference = attrs.get("r")
             self.column = _column_index(reference) if reference else self.column + 1
+            if self.column >= MAX_COLUMNS:
+                raise WorkbookTooLarge()
             self.kind = attrs.get("t", "n")
             self.style = int(attrs.get("s") or 0)
             self.text.clear()
@@ -202,10 +257,14 @@ class _SheetReader:
         elif tag == "row":
             number = attrs.get("r")
             self.row_number = int(float(number)) if number else self.row_number + 1
+            if not 0 < self.row_number <= MAX_ROWS:
+                raise WorkbookTooLarge()
             self.cells, self.column = {}, -1
         elif tag == "col" and attrs.get("hidden") in ("1", "true"):
             first = int(attrs.get("min"))
-            self.sheet.hidden_columns.update(range(first - 1, int(attrs.get("max", first))))
+            # Excel hides "every column to the right" as max="16384": only the columns read matter.
+            last = min(int(attrs.get("max", first)), MAX_COLUMNS)
+            self.sheet.hidden_columns.update(range(max(first, 1) - 1, last))
 
     def end(self, tag):
         if tag == "c":
@@ -260,6 +319,8 @@ def _rows_padded(sheet):
     width = max((len(values) for _, values in sheet.rows), default=0)
     by_number = {number: values for number, values in sheet.rows}
     last = max(by_number, default=0)
+    if last * width > MAX_CELLS:
+        raise WorkbookTooLarge()
     sheet.rows = [(n, (by_number.get(n, []) + [None] * width)[:width]) for n in range(1, last + 1)]
     return sheet
 
@@ -283,7 +344,7 @@ def _part(target):
 
 def read_workbook(source):
     """Every visible worksheet of an .xlsx file (a path or a binary file object), in workbook order."""
-    with zipfile.ZipFile(source) as archive:
+    with _BoundedArchive(source) as archive:
         sheets, settings = [], {"epoch": CALENDAR_WINDOWS_1900}
 
         def start(tag, attrs):

@@ -1,11 +1,10 @@
 """Write e-mail into the outbox, in the caller's transaction. Delivery happens elsewhere."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker.common.proxies import external_url
 from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.notify.kinds import MAIL_KINDS
@@ -37,15 +36,14 @@ def wants_immediate(user):
 
 
 def absolute_url(path):
-    """A link for an e-mail, on the configured base URL."""
+    """A link for an e-mail: a path inside the app (never a url_for result, which holds the request's
+    prefix) on the configured base URL."""
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def email_link(endpoint, **values):
-    """An absolute link to a page of the tracker, built from BASE_URL, inside or outside a request."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
+    """An absolute link to a page of the tracker, built from BASE_URL alone, inside or outside a request."""
+    return external_url(endpoint, **values)
 
 
 def action_link(action):

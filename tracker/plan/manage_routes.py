@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import Department, User
 from tracker.common.dates import long_date
+from tracker.common.input import is_whole_number
 from tracker.common.permissions import ensure, require
 from tracker.extensions import db
 from tracker.plan import bp, services
@@ -38,7 +39,7 @@ def action_data(form):
 
 
 def _preticked_right(number):
-    if not (number or "").isdigit():
+    if not is_whole_number(number or ""):
         return []
     right_id = db.session.scalar(
         select(CodeRight.id).where(

@@ -7,6 +7,7 @@ from sqlalchemy import case, or_, select, union
 from sqlalchemy.orm import defaultload, raiseload, selectinload
 
 from tracker.auth.models import User
+from tracker.common.input import is_whole_number
 from tracker.common.quarters import quarter_of
 from tracker.plan.brag import current_thresholds, rule_rag_sql
 from tracker.plan.models import (
@@ -102,7 +103,7 @@ class ActionFilters:
 
 
 def _digits(value):
-    return value if value and value.isdigit() else ""
+    return value if is_whole_number(value) else ""
 
 
 def _due_window(query, window, today):

@@ -7,6 +7,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from tracker.auth.models import Department
+from tracker.common.input import is_whole_number
 from tracker.extensions import db
 from tracker.reference.models import Priority, Touchpoint
 
@@ -67,7 +68,7 @@ class TouchpointForm(FlaskForm):
 
     def validate_position(self, field):
         text = (field.data or "").strip()
-        if not text.isdigit() or int(text) > 100_000:
+        if not is_whole_number(text) or int(text) > 100_000:
             raise ValidationError("Enter the touchpoint's place in the journey as a whole number, like 35")
 
     def validate_department_id(self, field):
