@@ -3,13 +3,15 @@
 import secrets
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.audit.services import record
 from tracker.auth import bp, services
 from tracker.auth.forms import ChangePasswordForm, ForgotPasswordForm, PreferencesForm, ResetPasswordForm, SignInForm
+from tracker.auth.kept_forms import remember_after_sign_in
 from tracker.auth.models import User
+from tracker.common.security import session_seconds_left
 from tracker.common.types import utcnow
 from tracker.extensions import db, login_manager
 from tracker.notify.services import absolute_url, queue_email
@@ -69,7 +71,6 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
     form = SignInForm()
-    status = 200
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
@@ -83,11 +84,11 @@ def sign_in():
         db.session.commit()
         if user is not None:
             start_session(user)
+            remember_after_sign_in(user)
             return redirect(safe_next(request.args.get("next")) or landing_url(user))
+        # One message on the first field: it covers both, and an empty one would be an empty link.
         form.email.errors = ["Enter a correct email address and password"]
-        form.password.errors = [""]
-        status = 200
-    return render_template("auth/sign_in.html", form=form), status
+    return render_template("auth/sign_in.html", form=form)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -100,6 +101,13 @@ def sign_out():
     session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/session/keep-alive", methods=["POST"])
+@login_required
+def keep_alive():
+    """Keep the session going: the timeout warning's "Stay signed in" (the request itself counts as activity)."""
+    return jsonify({"seconds_left": session_seconds_left()})
 
 
 @bp.route("/account", methods=["GET", "POST"])
