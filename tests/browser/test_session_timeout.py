@@ -18,9 +18,7 @@ def _warning(page):
     return page.get_by_role("dialog", name="You’re about to be signed out")
 
 
-def test_the_warning_takes_focus_and_gives_it_back_and_staying_signed_in_works_by_keyboard(
-    page, make, short_sessions
-):
+def test_the_warning_takes_focus_and_gives_it_back_and_staying_signed_in_works_by_keyboard(page, make, short_sessions):
     chair = make.user("chair")
     sign_in(page, chair)
     page.goto("/actions/new")
