@@ -7,6 +7,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select, text
 
+from tests.visible import banner
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
 from tracker.notify.models import OutboundEmail
@@ -132,7 +133,7 @@ def test_build_then_publish_sends_it_to_the_list(client, auth, db, make, last_qu
     assert "Once published, the report cannot be changed or rebuilt." in confirm
     assert "Priya Shah (priya.shah@lcjb.example.org)" in confirm
     response = client.post(f"/reports/{LAST.slug}/publish", follow_redirects=True)
-    assert f"The {LAST.label} report is published. It is on its way to 1 people." in response.get_data(as_text=True)
+    assert banner(response.text) == f"The {LAST.label} report is published. It is on its way to 1 person."
     sent = db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "report_published"))
     assert sent.to_address == "priya.shah@lcjb.example.org" and sent.attachment_name.endswith(".pdf")
 

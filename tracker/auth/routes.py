@@ -12,6 +12,7 @@ from tracker.auth.forms import ChangePasswordForm, ForgotPasswordForm, Preferenc
 from tracker.auth.kept_forms import remember_after_sign_in
 from tracker.auth.models import User
 from tracker.common.security import session_seconds_left
+from tracker.common.templating import pluralise
 from tracker.common.types import utcnow
 from tracker.extensions import db, login_manager
 from tracker.notify.services import absolute_url, queue_email
@@ -78,7 +79,7 @@ def sign_in():
             db.session.commit()
             minutes = current_app.config["SIGN_IN_WINDOW_MINUTES"]
             form.email.errors = [
-                f"Too many failed attempts. Wait {minutes} minutes and try again, or reset your password."
+                f"Too many failed attempts. Wait {pluralise(minutes, 'minute')} and try again, or reset your password."
             ]
             return render_template("auth/sign_in.html", form=form), 429
         db.session.commit()

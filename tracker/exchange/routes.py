@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tracker.common.dates import local_today
 from tracker.common.permissions import require
-from tracker.common.templating import add_navigation
+from tracker.common.templating import add_navigation, pluralise
 from tracker.exchange import bp, exporter, services
 from tracker.exchange.forms import ConfirmForm, UploadForm, column_field_name, mapping_form
 from tracker.exchange.models import ImportBatch
@@ -115,7 +115,8 @@ def confirm_import(batch_id):
         return redirect(url_for("exchange.import_batch", batch_id=batch.id))
     db.session.commit()
     counts = result["counts"]
-    flash(f"Import complete: {counts['create']} actions created and {counts['update']} updated.", "success")
+    created = pluralise(counts["create"], "action")
+    flash(f"Import complete: {created} created and {counts['update']} updated.", "success")
     return redirect(url_for("exchange.import_batch", batch_id=batch.id))
 
 

@@ -6,7 +6,6 @@ actions as for ten thousand.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, literal, select, union_all
@@ -28,7 +27,7 @@ from tracker.plan.models import (
     action_priorities,
     action_rights,
 )
-from tracker.plan.queries import without_links
+from tracker.plan.queries import due_soon_heading, due_soon_until, without_links
 from tracker.reference.models import CodeRight, Priority
 
 BRAG_ORDER = ("red", "amber", "green", "blue")
@@ -133,12 +132,12 @@ def overdue(today, limit=LIST_LIMIT):
     return _listed(condition, (Action.current_due_date.asc(), Action.id.asc()), limit)
 
 
-def due_soon(today, days, limit=LIST_LIMIT):
-    """Open actions due from today to `days` ahead, soonest first, and how many there are."""
+def due_soon(today, limit=LIST_LIMIT):
+    """Open actions due from today to the end of the due-soon window, soonest first, and how many there are."""
     condition = (
         Action.status.in_(OPEN_STATUSES),
         Action.current_due_date >= today,
-        Action.current_due_date <= today + timedelta(days=days),
+        Action.current_due_date <= due_soon_until(today),
     )
     return _listed(condition, (Action.current_due_date.asc(), Action.id.asc()), limit)
 
@@ -211,8 +210,7 @@ def dashboard(today, thresholds=None):
     departments = by_department(counts["department"])
     priorities = by_priority(counts["priority"])
     overdue_actions, overdue_total = overdue(today)
-    soon_days = current_app.config["DUE_SOON_DAYS"]
-    soon_actions, soon_total = due_soon(today, soon_days)
+    soon_actions, soon_total = due_soon(today)
     extensions, closures, waiting_total = pending_requests()
     return {
         "brag": counts["all"],
@@ -225,7 +223,7 @@ def dashboard(today, thresholds=None):
         "overdue_total": overdue_total,
         "due_soon": soon_actions,
         "due_soon_total": soon_total,
-        "due_soon_days": soon_days,
+        "due_soon_heading": due_soon_heading(),
         "recent_updates": recent_updates(),
         "pending_extensions": extensions,
         "pending_closures": closures,

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.common.dates import local_today
 from tracker.common.permissions import ensure, require
 from tracker.common.quarters import Quarter, quarter_of
-from tracker.common.templating import add_navigation
+from tracker.common.templating import add_navigation, pluralise
 from tracker.extensions import db
 from tracker.reports import bp, services
 from tracker.reports.forms import NotesForm, QuarterForm
@@ -176,7 +176,11 @@ def publish(quarter):
             db.session.rollback()
             flash(f"Someone else published the {quarter.label} report at the same moment.", "info")
             return redirect(url_for("reports.show", quarter=quarter))
-        sent = f"It is on its way to {len(recipients)} people." if recipients else "Nobody is on the distribution list."
+        sent = (
+            f"It is on its way to {pluralise(len(recipients), 'person', 'people')}."
+            if recipients
+            else "Nobody is on the distribution list."
+        )
         flash(f"The {quarter.label} report is published. {sent}", "success")
         return redirect(url_for("reports.show", quarter=quarter))
     recipients = services.active_recipients()

@@ -3,6 +3,17 @@ import { initAll } from "./govuk/govuk-frontend.min.js";
 
 initAll();
 
+// GOV.UK's character count writes its screen-reader message as it starts and again on pageshow,
+// so screen readers announced the count twice as every page with one loaded. Its message goes
+// live only once the person types (or dictates) in the field, and is then announced once per pause.
+for (const status of document.querySelectorAll(".govuk-character-count__sr-status")) {
+  status.removeAttribute("aria-live");
+  const field = status.closest(".govuk-character-count").querySelector(".govuk-js-character-count");
+  field.addEventListener("input", (event) => {
+    if (event.isTrusted) status.setAttribute("aria-live", "polite");
+  });
+}
+
 // A wide table scrolls sideways inside its .app-table-wrapper rather than the page. While it does,
 // the wrapper is a named region that takes focus, so keyboard users can scroll it with the arrow
 // keys even when the table holds no links (WCAG 2.1.1).
