@@ -13,6 +13,7 @@ from sqlalchemy.orm import raiseload
 
 from tracker.auth.models import Department
 from tracker.common.charts import brag_series, stacked_bar_chart
+from tracker.common.narrow_charts import for_every_width, narrow_stacked_bar_chart
 from tracker.extensions import db
 from tracker.plan.brag import current_thresholds, rule_rag_sql
 from tracker.plan.models import (
@@ -201,7 +202,9 @@ def brag_chart(title, rows):
     labels = [row.label for row in rows]
     counts = {row.label: row.counts for row in rows}
     described = "; ".join(f"{row.label}: " + ", ".join(f"{row.count(rag)} {rag}" for rag in BRAG_ORDER) for row in rows)
-    return stacked_bar_chart(title, described, labels, brag_series(counts, labels), label_width=300, width=760)
+    series = brag_series(counts, labels)
+    wide = stacked_bar_chart(title, described, labels, series, label_width=300, width=760)
+    return for_every_width(wide, narrow_stacked_bar_chart(title, described, labels, series))
 
 
 def dashboard(today, thresholds=None):
