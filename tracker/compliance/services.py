@@ -206,12 +206,15 @@ def gap_chart(rows, title="Self-assessed compliance and victims' voice, by right
 
 
 def gap_chart_on_screen(rows, title="Self-assessed compliance and victims' voice, by right"):
-    """gap_chart() with its layout for narrow screens beside it, for pages (the report keeps the wide one)."""
+    """gap_chart() with its layout for narrow screens beside it, for pages (the report's PDF keeps the wide one)."""
     wide = gap_chart(rows, title)
-    if wide is None:
-        return None
+    return None if wide is None else for_every_width(wide, narrow_gap_chart(rows, title))
+
+
+def narrow_gap_chart(rows, title="Self-assessed compliance and victims' voice, by right"):
+    """gap_chart()'s figures in the layout for narrow screens."""
     charted = [row for row in rows if row.self_figure is not None or row.voice_percent is not None]
-    return for_every_width(wide, narrow_paired_bar_chart(title, _chart_description(charted), *_gap_series(charted)))
+    return narrow_paired_bar_chart(title, _chart_description(charted), *_gap_series(charted))
 
 
 def _gap_series(charted):
