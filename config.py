@@ -49,6 +49,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 60)
     SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+    # The timeout warning appears this long before a session ends (WCAG 2.2.1).
+    SESSION_WARNING_MINUTES = _int("SESSION_WARNING_MINUTES", 5)
+    # How long a form sent after the session ended is kept for the person to sign in again.
+    KEPT_FORM_MINUTES = _int("KEPT_FORM_MINUTES", 60)
     SIGN_IN_MAX_FAILURES = _int("SIGN_IN_MAX_FAILURES", 5)
     SIGN_IN_WINDOW_MINUTES = _int("SIGN_IN_WINDOW_MINUTES", 15)
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = _int("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20)

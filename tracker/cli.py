@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from tracker.common.dates import local_today
+from tracker.common.templating import pluralise
 from tracker.extensions import db
 
 
@@ -50,7 +51,7 @@ def demo_command(actions, seed, updates_per_action, users, today, if_empty):
             actions=actions, seed=seed, today=day, updates_per_action=updates_per_action, users=users
         )
         db.session.commit()
-        click.echo(f"Demo plan loaded: {created} actions.")
+        click.echo(f"Demo plan loaded: {pluralise(created, 'action')}.")
     click.echo("Demo sign-ins:")
     for role, _name, email, _ in DEMO_USERS:
         click.echo(f"  {role.label:<16} {email:<22} password: {demo_password(role)}")

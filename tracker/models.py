@@ -1,6 +1,7 @@
 """Import every feature's models so that Alembic and create_all see the whole schema."""
 
 from tracker.audit.models import AuditEvent  # noqa: F401
+from tracker.auth.kept_forms import KeptForm  # noqa: F401
 from tracker.auth.models import Department, PasswordResetToken, Role, SignInAttempt, User  # noqa: F401
 from tracker.common.revision import DataRevision  # noqa: F401
 from tracker.compliance.models import ComplianceAssessment  # noqa: F401

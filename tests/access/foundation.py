@@ -14,6 +14,7 @@ RULES = {
         "expect": {"anon": 200, "viewer": 302, "lead": 302, "other_lead": 302, "chair": 302, "admin": 302},
     },
     "auth.sign_out": {"method": "POST", "args": lambda d: {}, "expect": SIGNED_IN_POST},
+    "auth.keep_alive": {"method": "POST", "args": lambda d: {}, "expect": SIGNED_IN_POST},
     "auth.account": {"method": "GET", "args": lambda d: {}, "expect": READ_ALL},
     "auth.forgot_password": {"method": "GET", "args": lambda d: {}, "expect": PUBLIC},
     "auth.reset_password": {"method": "GET", "args": lambda d: {"token": d.reset_token}, "expect": PUBLIC},

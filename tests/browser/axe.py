@@ -7,6 +7,9 @@ AXE_PATH = Path(__file__).resolve().parents[2] / "tracker" / "static" / "vendor"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the standard the Public Sector Bodies Accessibility
 # Regulations require. axe has no wcag22a tag; its 2.2 A criteria are covered by the 2.0/2.1 tags.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# The audit also runs axe's best practices (such as `region`: all content inside a landmark), and
+# any violation fails it, whatever its impact.
+AUDIT_TAGS = [*WCAG_TAGS, "best-practice"]
 
 RUN_AXE = """
 async ({context, options}) => {
@@ -65,12 +68,12 @@ def inject_axe(page):
 def axe_results(page, context=None, options=None):
     """Raw axe results (violations, passes, incomplete) for the page or a CSS selector within it."""
     inject_axe(page)
-    options = options or {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    options = options or {"runOnly": {"type": "tag", "values": AUDIT_TAGS}, "resultTypes": ["violations"]}
     return page.evaluate(RUN_AXE, {"context": context, "options": options})
 
 
 def audit(page, label=None):
-    """Every WCAG 2.2 A and AA violation axe finds on the page, one per element."""
+    """Every WCAG 2.2 A and AA and best-practice violation axe finds on the page, one per element."""
     label = label or page.url
     found = []
     for rule in axe_results(page)["violations"]:
@@ -81,7 +84,9 @@ def audit(page, label=None):
 
 def report(violations, problems=()):
     """A failure message listing every violation by rule, page and element."""
-    lines = [f"{len(violations)} accessibility violations (axe-core, WCAG 2.2 AA):"] if violations else []
+    lines = (
+        [f"{len(violations)} accessibility violations (axe-core, WCAG 2.2 AA and best practice):"] if violations else []
+    )
     lines += [f"- {violation}" for violation in sorted(violations, key=lambda v: (v.rule, v.page, v.selector))]
     if problems:
         lines.append(f"{len(problems)} other problems:")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.audit_set import AUDIT_ROLES, NARROW
+from tests.browser.audit_set import AUDIT_ROLES, DESKTOP, NARROW
 from tests.browser.axe import axe_results
 from tests.browser.keyboard import KeyboardUser
 
@@ -34,6 +34,19 @@ REFLOW_CHECK = """
   };
 }
 """
+# The text of every chart on show, at the size it is drawn on the screen (SVG text scales with its
+# chart), where that is smaller than body text at this width (16px below the tablet breakpoint).
+SMALL_CHART_TEXT = """
+() => [...document.querySelectorAll("svg.app-chart")].filter((svg) => svg.getClientRects().length).flatMap((svg) => {
+  const box = svg.viewBox.baseVal;
+  const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+  const title = svg.querySelector("title")?.textContent || "untitled chart";
+  return [...svg.querySelectorAll("text")]
+    .map((text) => ({title, text: text.textContent, size: parseFloat(getComputedStyle(text).fontSize) * scale}))
+    .filter((text) => text.size < 15.5)
+    .map((text) => `${text.title}: "${text.text}" is drawn at ${text.size.toFixed(1)}px`);
+}).slice(0, 5)
+"""
 SCROLLABLE_REGIONS = {"runOnly": {"type": "rule", "values": ["scrollable-region-focusable"]}}
 
 
@@ -49,6 +62,7 @@ def test_pages_reflow_at_320_css_pixels_without_sideways_scrolling(audit_site, r
                 f"{target} as {role} scrolls sideways ({found['scrollWidth']}px in {found['clientWidth']}px);"
                 f" sticking out: {', '.join(found['outside'])}"
             )
+        problems += [f"{target} as {role}: {small} (body text is 16px)" for small in page.evaluate(SMALL_CHART_TEXT)]
         if found["unwrappedTables"]:
             problems.append(f"{target} has wide tables outside an app-table-wrapper: {found['unwrappedTables']}")
         if found["scrollingWrappers"]:
@@ -101,3 +115,24 @@ WIDE_TABLE = """
   window.dispatchEvent(new Event("resize"));
 }
 """
+
+
+@pytest.mark.parametrize("url", ["/", "/compliance"])
+def test_charts_keep_their_text_at_body_size_at_320_css_pixels(audit_site, url):
+    page = audit_site.page_as("chair", NARROW)
+    page.set_viewport_size(NARROW)  # the same tab is lent to every test that asks for it
+    page.goto(url)
+    shown = page.locator("main svg.app-chart").filter(visible=True)
+    assert shown.count() >= 1, f"no chart on {url}"
+    assert all("app-chart--narrow" in shown.nth(i).get_attribute("class") for i in range(shown.count()))
+    assert page.evaluate(SMALL_CHART_TEXT) == []
+    name = url.strip("/") or "dashboard"
+    shown.first.scroll_into_view_if_needed()
+    page.screenshot(path=f"/tmp/shots/chart-{name}-320.png")
+    page.set_viewport_size(DESKTOP)
+    wide = page.locator("main svg.app-chart").filter(visible=True)
+    assert wide.count() == shown.count()
+    assert all("app-chart--wide" in wide.nth(i).get_attribute("class") for i in range(wide.count()))
+    wide.first.scroll_into_view_if_needed()
+    page.screenshot(path=f"/tmp/shots/chart-{name}-1280.png")
+    page.set_viewport_size(NARROW)

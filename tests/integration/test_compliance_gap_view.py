@@ -91,7 +91,8 @@ def test_gap_view_shows_the_ranked_table_chart_and_flags(client, auth, make):
     assert "3 rights need an action" in text
     assert "8 rights have no figures for" in text
     assert "What victims told us" in text and "Waited weeks" in text
-    assert '<svg class="app-chart" role="img"' in html
+    assert '<svg class="app-chart app-chart--wide" role="img"' in html
+    assert '<svg class="app-chart app-chart--narrow" role="img"' in html
     # A viewer sees the flag but not the link to create an action.
     assert "Create an action" not in text
 

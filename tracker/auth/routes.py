@@ -8,6 +8,7 @@ from flask import (
     copy_current_request_context,
     current_app,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -20,8 +21,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.audit.services import record
 from tracker.auth import bp, services
 from tracker.auth.forms import ChangePasswordForm, ForgotPasswordForm, PreferencesForm, ResetPasswordForm, SignInForm
+from tracker.auth.kept_forms import remember_after_sign_in
 from tracker.auth.models import User
 from tracker.common.proxies import client_address
+from tracker.common.security import session_seconds_left
+from tracker.common.templating import pluralise
 from tracker.common.types import utcnow
 from tracker.extensions import db, login_manager
 from tracker.notify.services import email_link, queue_email
@@ -81,7 +85,6 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
     form = SignInForm()
-    status = 200
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data, client_address())
@@ -89,17 +92,17 @@ def sign_in():
             db.session.commit()
             minutes = current_app.config["SIGN_IN_WINDOW_MINUTES"]
             form.email.errors = [
-                f"Too many failed attempts. Wait {minutes} minutes and try again, or reset your password."
+                f"Too many failed attempts. Wait {pluralise(minutes, 'minute')} and try again, or reset your password."
             ]
             return render_template("auth/sign_in.html", form=form), 429
         db.session.commit()
         if user is not None:
             start_session(user)
+            remember_after_sign_in(user)
             return redirect(safe_next(request.args.get("next")) or landing_url(user))
+        # One message on the first field: it covers both, and an empty one would be an empty link.
         form.email.errors = ["Enter a correct email address and password"]
-        form.password.errors = [""]
-        status = 200
-    return render_template("auth/sign_in.html", form=form), status
+    return render_template("auth/sign_in.html", form=form)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -112,6 +115,13 @@ def sign_out():
     session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/session/keep-alive", methods=["POST"])
+@login_required
+def keep_alive():
+    """Keep the session going: the timeout warning's "Stay signed in" (the request itself counts as activity)."""
+    return jsonify({"seconds_left": session_seconds_left()})
 
 
 @bp.route("/account", methods=["GET", "POST"])

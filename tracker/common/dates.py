@@ -96,6 +96,11 @@ def add_working_days(start, days):
     return day
 
 
+def last_day_within_working_days(today, days):
+    """The last date at most `days` working days after today (a weekend after the last working day counts)."""
+    return add_working_days(today, days + 1) - timedelta(days=1)
+
+
 def nth_working_day_after(day, n):
     """The n-th working day after day (n=1 is the next working day)."""
     return add_working_days(day, n)

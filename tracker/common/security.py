@@ -6,7 +6,9 @@ from datetime import timedelta
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
+from tracker.auth.kept_forms import forget_when_sent_again, keep_sent_form, kept_form_for_page
 from tracker.common.types import utcnow
+from tracker.extensions import db
 
 
 def csp_nonce():
@@ -57,14 +59,40 @@ def enforce_session_lifetime():
     started = session.get("signed_in_at", 0)
     last_seen = session.get("last_seen", 0)
     if now - last_seen > idle or now - started > absolute:
-        logout_user()
-        session.clear()
-        flash("You were signed out because your session expired. Sign in again to carry on.", "info")
-        if request.blueprint == "api":
-            return None
-        return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
+        return end_expired_session()
     session["last_seen"] = now
+    forget_when_sent_again()
     return None
+
+
+def end_expired_session():
+    """Sign out, keeping what a form sent now held, and send the person to sign in again."""
+    kept = None
+    if request.blueprint != "api":
+        kept = keep_sent_form(current_user._get_current_object())
+        db.session.commit()
+    logout_user()
+    session.clear()
+    if kept is not None:
+        flash(
+            "You were signed out because your session expired. Sign in again to go back to your form:"
+            " what you typed has been kept.",
+            "info",
+        )
+        return redirect(url_for("auth.sign_in", next=request.path))
+    flash("You were signed out because your session expired. Sign in again to carry on.", "info")
+    if request.blueprint == "api":
+        return None
+    return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
+
+
+def session_seconds_left():
+    """Seconds until this session ends if the person does nothing: idle or absolute, whichever is sooner."""
+    now = utcnow().timestamp()
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    left = min(session.get("last_seen", 0) + idle, session.get("signed_in_at", 0) + absolute) - now
+    return max(0, int(left))
 
 
 def set_security_headers(response):
@@ -91,3 +119,5 @@ def register_security(app):
     app.before_request(enforce_session_lifetime)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["session_seconds_left"] = session_seconds_left
+    app.jinja_env.globals["kept_form_for_page"] = kept_form_for_page

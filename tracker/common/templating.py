@@ -68,6 +68,8 @@ def register_template_helpers(app):
 def error_summary(form):
     """The error summary of a form; an error about the whole form links to its first field."""
     params = wtforms_errors(form)
+    # A blank message would be a link without words (axe link-name); leave it out.
+    params["errorList"] = [error for error in params["errorList"] if str(error.get("text", "")).strip()]
     first = next((field.id for field in form if field.type not in ("CSRFTokenField", "HiddenField")), None)
     for error in params["errorList"]:
         if error["href"] == "#" and first:

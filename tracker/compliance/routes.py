@@ -61,7 +61,7 @@ def gap_view():
         "compliance/gap.html",
         quarter=quarter,
         rows=rows,
-        chart=services.gap_chart(rows),
+        chart=services.gap_chart_on_screen(rows),
         picker=sorted(set(with_data) | {quarter, this_quarter}, reverse=True),
         edition=current_edition(),
         small_below=current_app.config["SMALL_SAMPLE_BELOW"],

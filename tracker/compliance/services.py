@@ -11,6 +11,7 @@ from sqlalchemy import distinct, select
 from tracker.audit.services import record
 from tracker.common.charts import Series, paired_bar_chart
 from tracker.common.input import is_whole_number
+from tracker.common.narrow_charts import for_every_width, narrow_paired_bar_chart
 from tracker.common.quarters import Quarter, quarter_of
 from tracker.compliance.figures import FIELDS, Figures, format_percent
 from tracker.compliance.gap import OpenAction, build_rows
@@ -202,13 +203,26 @@ def gap_chart(rows, title="Self-assessed compliance and victims' voice, by right
     charted = [row for row in rows if row.self_figure is not None or row.voice_percent is not None]
     if not charted:
         return None
-    return paired_bar_chart(
-        title,
-        _chart_description(charted),
+    return paired_bar_chart(title, _chart_description(charted), *_gap_series(charted), label_width=90)
+
+
+def gap_chart_on_screen(rows, title="Self-assessed compliance and victims' voice, by right"):
+    """gap_chart() with its layout for narrow screens beside it, for pages (the report's PDF keeps the wide one)."""
+    wide = gap_chart(rows, title)
+    return None if wide is None else for_every_width(wide, narrow_gap_chart(rows, title))
+
+
+def narrow_gap_chart(rows, title="Self-assessed compliance and victims' voice, by right"):
+    """gap_chart()'s figures in the layout for narrow screens."""
+    charted = [row for row in rows if row.self_figure is not None or row.voice_percent is not None]
+    return narrow_paired_bar_chart(title, _chart_description(charted), *_gap_series(charted))
+
+
+def _gap_series(charted):
+    return (
         [row.right_label for row in charted],
         Series("Self-assessed", SELF_COLOUR, "solid", [_chart_value(row.self_figure) for row in charted]),
         Series("Victims' voice", VOICE_COLOUR, "diagonal", [_chart_value(row.voice_percent) for row in charted]),
-        label_width=90,
     )
 
 

@@ -115,8 +115,8 @@ def confirm_import(batch_id):
         return redirect(url_for("exchange.import_batch", batch_id=batch.id))
     db.session.commit()
     counts = result["counts"]
-    created, updated = pluralise(counts["create"], "action"), counts["update"]
-    flash(f"Import complete: {created} created and {updated} updated.", "success")
+    created = pluralise(counts["create"], "action")
+    flash(f"Import complete: {created} created and {counts['update']} updated.", "success")
     return redirect(url_for("exchange.import_batch", batch_id=batch.id))
 
 

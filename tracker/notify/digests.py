@@ -13,7 +13,8 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from tracker.auth.models import Department, User
-from tracker.common.dates import add_working_days, local_today, long_date, working_days_between
+from tracker.common.dates import local_today, long_date, working_days_between
+from tracker.common.templating import pluralise
 from tracker.extensions import db
 from tracker.notify import kinds
 from tracker.notify.models import OutboundEmail
@@ -27,9 +28,10 @@ from tracker.notify.services import (
 )
 from tracker.plan.brag import current_thresholds, last_activity_date, stale_cutoff
 from tracker.plan.models import OPEN_STATUSES, Action, Status
+from tracker.plan.queries import due_soon_heading, due_soon_until
 
 OVERDUE = "Overdue"
-STALE = "No update for {days} days"
+STALE = "No update for {days}"
 
 
 @dataclass
@@ -75,29 +77,20 @@ def working_days(start, end):
     return working_days_between(start, end)
 
 
-def due_soon_horizon(today, days):
-    """The last date that is at most `days` working days after today."""
-    return add_working_days(today, days + 1) - timedelta(days=1)
-
-
-def _plural(count, word):
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def overdue_note(action, today):
     """'3 working days overdue (due 1 December 2026)'."""
     count = working_days(action.current_due_date, today)
     due = long_date(action.current_due_date)
     if count == 0:
         return f"Overdue: it was due on {due}"
-    return f"{_plural(count, 'working day')} overdue (due {due})"
+    return f"{pluralise(count, 'working day')} overdue (due {due})"
 
 
 def due_soon_note(action, today):
     """'Due in 4 working days (4 December 2026)'."""
     count = working_days(today, action.current_due_date)
     due = long_date(action.current_due_date)
-    return f"Due today ({due})" if count == 0 else f"Due in {_plural(count, 'working day')} ({due})"
+    return f"Due today ({due})" if count == 0 else f"Due in {pluralise(count, 'working day')} ({due})"
 
 
 def stale_note(action):
@@ -167,17 +160,16 @@ def _open_actions(*conditions):
 
 def plan_weekly_digests(now):
     """The weekly digest each owner should get this week; owners with nothing to hear get none."""
-    config = current_app.config
     today = local_today(now)
-    horizon = due_soon_horizon(today, config["DUE_SOON_DAYS"])
+    horizon = due_soon_until(today)
     thresholds = current_thresholds()
     stale_days = thresholds.stale_days
     stale = or_(
         and_(Action.last_update_at.is_(None), Action.start_date <= today - timedelta(days=stale_days)),
         Action.last_update_at < stale_cutoff(today, thresholds),
     )
-    soon_heading = f"Due in the next {config['DUE_SOON_DAYS']} working days"
-    stale_heading = STALE.format(days=stale_days)
+    soon_heading = due_soon_heading()
+    stale_heading = STALE.format(days=pluralise(stale_days, "day"))
     sections = defaultdict(lambda: {OVERDUE: [], soon_heading: [], stale_heading: []})
     owners = {}
     for action in _open_actions(Action.current_due_date <= horizon, stale):
@@ -235,8 +227,8 @@ def plan_escalation_digests(now):
     if not lines:
         return []
     lines.sort(key=lambda line: (-line.days, line.action.reference))
-    heading = f"Overdue by more than {_plural(limit, 'working day')}"
-    subject = f"Escalation: {_plural(len(lines), 'action')} overdue by more than {_plural(limit, 'working day')}"
+    heading = f"Overdue by more than {pluralise(limit, 'working day')}"
+    subject = f"Escalation: {pluralise(len(lines), 'action')} overdue by more than {pluralise(limit, 'working day')}"
     week = iso_week(today)
     return [
         Digest(

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, case, literal, or_
 
 from tracker.common.dates import local_zone, long_date
+from tracker.common.templating import pluralise
 from tracker.plan.models import Rag, Status
 
 
@@ -98,7 +99,7 @@ def rule_rag(action, today: date, thresholds: Thresholds = Thresholds()) -> RagR
     if idle >= thresholds.stale_days:
         amber.append(f"no update for {_days(idle)}")
     if (action.extension_count or 0) >= thresholds.amber_extensions:
-        amber.append(f"extended {action.extension_count} times")
+        amber.append(f"extended {pluralise(action.extension_count, 'time')}")
     if red:
         return RagResult(Rag.RED.value, tuple(red + amber))
     if amber:

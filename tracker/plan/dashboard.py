@@ -6,7 +6,6 @@ actions as for ten thousand.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, literal, select, union_all
@@ -14,6 +13,7 @@ from sqlalchemy.orm import raiseload
 
 from tracker.auth.models import Department
 from tracker.common.charts import brag_series, stacked_bar_chart
+from tracker.common.narrow_charts import for_every_width, narrow_stacked_bar_chart
 from tracker.extensions import db
 from tracker.plan.brag import current_thresholds, rule_rag_sql
 from tracker.plan.models import (
@@ -28,7 +28,7 @@ from tracker.plan.models import (
     action_priorities,
     action_rights,
 )
-from tracker.plan.queries import without_links
+from tracker.plan.queries import due_soon_heading, due_soon_until, without_links
 from tracker.reference.models import CodeRight, Priority
 
 BRAG_ORDER = ("red", "amber", "green", "blue")
@@ -133,12 +133,12 @@ def overdue(today, limit=LIST_LIMIT):
     return _listed(condition, (Action.current_due_date.asc(), Action.id.asc()), limit)
 
 
-def due_soon(today, days, limit=LIST_LIMIT):
-    """Open actions due from today to `days` ahead, soonest first, and how many there are."""
+def due_soon(today, limit=LIST_LIMIT):
+    """Open actions due from today to the end of the due-soon window, soonest first, and how many there are."""
     condition = (
         Action.status.in_(OPEN_STATUSES),
         Action.current_due_date >= today,
-        Action.current_due_date <= today + timedelta(days=days),
+        Action.current_due_date <= due_soon_until(today),
     )
     return _listed(condition, (Action.current_due_date.asc(), Action.id.asc()), limit)
 
@@ -202,7 +202,9 @@ def brag_chart(title, rows):
     labels = [row.label for row in rows]
     counts = {row.label: row.counts for row in rows}
     described = "; ".join(f"{row.label}: " + ", ".join(f"{row.count(rag)} {rag}" for rag in BRAG_ORDER) for row in rows)
-    return stacked_bar_chart(title, described, labels, brag_series(counts, labels), label_width=300, width=760)
+    series = brag_series(counts, labels)
+    wide = stacked_bar_chart(title, described, labels, series, label_width=300, width=760)
+    return for_every_width(wide, narrow_stacked_bar_chart(title, described, labels, series))
 
 
 def dashboard(today, thresholds=None):
@@ -211,8 +213,7 @@ def dashboard(today, thresholds=None):
     departments = by_department(counts["department"])
     priorities = by_priority(counts["priority"])
     overdue_actions, overdue_total = overdue(today)
-    soon_days = current_app.config["DUE_SOON_DAYS"]
-    soon_actions, soon_total = due_soon(today, soon_days)
+    soon_actions, soon_total = due_soon(today)
     extensions, closures, waiting_total = pending_requests()
     return {
         "brag": counts["all"],
@@ -225,7 +226,7 @@ def dashboard(today, thresholds=None):
         "overdue_total": overdue_total,
         "due_soon": soon_actions,
         "due_soon_total": soon_total,
-        "due_soon_days": soon_days,
+        "due_soon_heading": due_soon_heading(),
         "recent_updates": recent_updates(),
         "pending_extensions": extensions,
         "pending_closures": closures,

@@ -3,12 +3,15 @@
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import case, or_, select, union
 from sqlalchemy.orm import defaultload, raiseload, selectinload
 
 from tracker.auth.models import User
+from tracker.common.dates import last_day_within_working_days
 from tracker.common.input import is_whole_number
 from tracker.common.quarters import quarter_of
+from tracker.common.templating import pluralise
 from tracker.plan.brag import current_thresholds, rule_rag_sql
 from tracker.plan.models import (
     OPEN_STATUSES,
@@ -25,6 +28,7 @@ from tracker.plan.models import (
 CHECKBOX_ARGS = {"open_only": "open", "waiting": "waiting"}
 DUE_WINDOWS = {
     "overdue": "Overdue",
+    "soon": "Due soon (as on the dashboard)",
     "14": "Due in the next 14 days",
     "30": "Due in the next 30 days",
     "quarter": "Due this quarter",
@@ -102,6 +106,16 @@ class ActionFilters:
         return bool(set(self.to_args()) - {"sort"})
 
 
+def due_soon_until(today):
+    """The last day of "due soon": DUE_SOON_DAYS working days on, for the dashboard, the list and the digest alike."""
+    return last_day_within_working_days(today, current_app.config["DUE_SOON_DAYS"])
+
+
+def due_soon_heading():
+    """'Due in the next 14 working days': the window of due_soon_until() in words."""
+    return f"Due in the next {pluralise(current_app.config['DUE_SOON_DAYS'], 'working day')}"
+
+
 def _digits(value):
     return value if is_whole_number(value) else ""
 
@@ -109,6 +123,12 @@ def _digits(value):
 def _due_window(query, window, today):
     if window == "overdue":
         return query.where(Action.current_due_date < today, Action.status.in_(OPEN_STATUSES))
+    if window == "soon":
+        return query.where(
+            Action.current_due_date >= today,
+            Action.current_due_date <= due_soon_until(today),
+            Action.status.in_(OPEN_STATUSES),
+        )
     if window in ("14", "30"):
         return query.where(
             Action.current_due_date >= today,

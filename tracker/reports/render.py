@@ -8,6 +8,7 @@ import re
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from types import SimpleNamespace
 
 from flask import render_template
 from markupsafe import Markup
@@ -16,6 +17,7 @@ from weasyprint.urls import URLFetcher
 
 from tracker.common.charts import brag_series, stacked_bar_chart
 from tracker.common.dates import long_date
+from tracker.common.narrow_charts import for_every_width, narrow_stacked_bar_chart
 from tracker.common.templating import pluralise
 from tracker.compliance.gap import gap_movement
 from tracker.reports.snapshot import RAG_ORDER
@@ -105,20 +107,17 @@ def summary_sentences(snapshot):
     return sentences
 
 
-def _chart(title, description, categories, counts, label_width):
-    return stacked_bar_chart(
-        title,
-        description,
-        categories,
-        brag_series(counts, categories),
-        label_width=label_width,
-        width=720,
-        segment_titles=False,
+def _chart(title, description, categories, counts, label_width, screen=False):
+    series = brag_series(counts, categories)
+    wide = stacked_bar_chart(
+        title, description, categories, series, label_width=label_width, width=720, segment_titles=False
     )
+    # On screen the report is read at any width too; the PDF keeps the wide chart alone.
+    return for_every_width(wide, narrow_stacked_bar_chart(title, description, categories, series)) if screen else wide
 
 
-def report_charts(snapshot):
-    """The report's SVG charts, drawn from the snapshot."""
+def report_charts(snapshot, screen=False):
+    """The report's SVG charts, drawn from the snapshot; on screen, each with its narrow layout too."""
     moved = snapshot["movement"]
     quarters = [moved["previous_quarter"], snapshot["quarter"]]
     summary = _chart(
@@ -128,6 +127,7 @@ def report_charts(snapshot):
         quarters,
         {quarters[0]: moved["previous_by_rag"], quarters[1]: snapshot["summary"]["by_rag"]},
         label_width=120,
+        screen=screen,
     )
     priorities = {f"Priority {p['number']}": p["by_rag"] for p in snapshot["priorities"]}
     rights = {f"Right {r['number']}": r["by_rag"] for r in snapshot["rights"]}
@@ -139,6 +139,7 @@ def report_charts(snapshot):
             list(priorities),
             priorities,
             label_width=110,
+            screen=screen,
         ),
         "rights": _chart(
             "Actions by Victims' Code right and BRAG rating",
@@ -146,17 +147,30 @@ def report_charts(snapshot):
             list(rights),
             rights,
             label_width=90,
+            screen=screen,
         ),
-        "compliance": Markup((snapshot.get("compliance") or {}).get("chart") or ""),
+        "compliance": _compliance_chart(snapshot.get("compliance") or {}, screen),
     }
 
 
-def report_context(snapshot, *, draft=False):
-    """What the report templates need: the snapshot, its charts and sentences."""
+def _compliance_chart(compliance, screen):
+    # The wide chart is kept in the snapshot as drawn; on screen its narrow layout is drawn from the
+    # snapshot's rows beside it.
+    wide = Markup(compliance.get("chart") or "")
+    if not (screen and wide and compliance.get("rows")):
+        return wide
+    from tracker.compliance.services import narrow_gap_chart
+
+    rows = [SimpleNamespace(**row, right_label=f"Right {row['right_number']}") for row in compliance["rows"]]
+    return for_every_width(wide, narrow_gap_chart(rows))
+
+
+def report_context(snapshot, *, draft=False, screen=False):
+    """What the report templates need: the snapshot, its charts (screen: for a web page) and sentences."""
     return {
         "s": snapshot,
         "draft": draft,
-        "charts": report_charts(snapshot),
+        "charts": report_charts(snapshot, screen=screen),
         "sentences": summary_sentences(snapshot),
         "rag_order": RAG_ORDER,
         "rag_labels": RAG_LABELS,

@@ -74,7 +74,9 @@ def draft(quarter):
     """Preview the quarter's report as it would be built now, in the browser."""
     snapshot = build_snapshot(_started(quarter))
     report = services.report_for(quarter)
-    return render_template("reports/draft.html", quarter=quarter, report=report, **report_context(snapshot, draft=True))
+    return render_template(
+        "reports/draft.html", quarter=quarter, report=report, **report_context(snapshot, draft=True, screen=True)
+    )
 
 
 @bp.route("/<quarter:quarter>/draft.pdf")
@@ -147,7 +149,9 @@ def show(quarter):
 def view(quarter):
     """Read a stored report as a web page, rebuilt from its frozen data."""
     report = _stored(quarter, with_files=True)
-    return render_template("reports/view.html", report=report, quarter=quarter, **report_context(report.snapshot))
+    return render_template(
+        "reports/view.html", report=report, quarter=quarter, **report_context(report.snapshot, screen=True)
+    )
 
 
 @bp.route("/<quarter:quarter>/report.pdf")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tracker.audit.services import record
 from tracker.auth.models import Role, User
+from tracker.common.templating import pluralise
 from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.notify.kinds import register_mail_kind
@@ -122,7 +123,7 @@ def publish_report(report, user):
     record(
         "report.published",
         obj=report,
-        summary=f"Published the {report.quarter} report and sent it to {len(recipients)} people",
+        summary=f"Published the {report.quarter} report and sent it to {pluralise(len(recipients), 'person', 'people')}",
         changes={"state": (ReportState.AWAITING_APPROVAL.value, ReportState.PUBLISHED.value)},
         actor=user,
     )
