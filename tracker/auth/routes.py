@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.audit.services import record
-from tracker.auth import bp, services
+from tracker.auth import bp, oidc, services
 from tracker.auth.forms import ChangePasswordForm, ForgotPasswordForm, PreferencesForm, ResetPasswordForm, SignInForm
 from tracker.auth.models import User
 from tracker.common.types import utcnow
@@ -51,8 +51,8 @@ def landing_url(user):
 def start_session(user):
     """Sign the user in with a fresh session.
 
-    Every way of signing in ends here; sign-in with the organisation's identity provider (OpenID
-    Connect, designed in SECURITY.md) would verify the ID token in its callback and call this too.
+    Every way of signing in ends here: the password form and the organisation sign-in callback
+    (tracker/auth/oidc_routes.py), so idle and absolute limits and the session version apply to both.
     """
     session.clear()
     login_user(user)
@@ -71,6 +71,10 @@ def sign_in():
     form = SignInForm()
     status = 200
     if form.validate_on_submit():
+        if not services.password_allowed(form.email.data):
+            db.session.commit()
+            form.email.errors = ["Sign in with your organisation account. Passwords are only for named administrators."]
+            return render_template("auth/sign_in.html", form=form), 403
         try:
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         except services.SignInThrottled:
@@ -96,8 +100,11 @@ def sign_out():
     """Sign out and end the session on the server."""
     services.sign_out(current_user._get_current_object())
     db.session.commit()
+    provider_sign_out = oidc.provider_sign_out_url()
     logout_user()
     session.clear()
+    if provider_sign_out:
+        session["provider_sign_out"] = provider_sign_out
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
 
@@ -138,6 +145,8 @@ def account():
 @bp.route("/forgot-password", methods=["GET", "POST"])
 def forgot_password():
     """Send a single-use link to choose a new password."""
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        return render_template("auth/password_off.html"), 404
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.user_by_email(form.email.data)
@@ -168,6 +177,8 @@ def forgot_password():
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token):
     """Choose a new password with an e-mailed link."""
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        return render_template("auth/password_off.html"), 404
     reset = services.redeem_reset_token(token)
     if reset is None:
         return render_template("auth/reset_invalid.html"), 404
