@@ -48,7 +48,7 @@ class ConsentRefused(SignInError):
 
 
 class ResponseRejected(SignInError):
-    heading = "Your sign-in link has expired or was changed"
+    heading = "Your sign-in has expired or was changed"
 
 
 class TokenRejected(SignInError):
