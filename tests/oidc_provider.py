@@ -97,6 +97,16 @@ class Person:
         assert parts.path == CALLBACK_PATH, f"the provider sent the person to {url}"
         return f"{parts.path}?{parts.query}"
 
+    def end_session(self, url):
+        """Confirm sign-out at the provider's own page; return where the provider sends the person."""
+        page = self.http.get(url, allow_redirects=False, timeout=10)
+        form = BeautifulSoup(page.text, "html.parser").find("form")
+        fields = {field["name"]: field.get("value", "") for field in form.find_all("input") if field.get("name")}
+        fields["logout"] = "yes"
+        posted = self.http.post(urljoin(url, form["action"]), data=fields, allow_redirects=False, timeout=10)
+        url, _ = self._follow(urljoin(url, posted.headers["Location"]))
+        return url
+
 
 SSO_SETTINGS = (
     "OIDC_ISSUER",
@@ -167,17 +177,3 @@ def single_sign_on(app, issuer, base_url=None):
     finally:
         app.config.update(saved)
         oidc._cache.clear()
-
-
-def _end_session(self, url):
-    """Confirm sign-out at the provider's own page; return where the provider sends the person."""
-    page = self.http.get(url, allow_redirects=False, timeout=10)
-    form = BeautifulSoup(page.text, "html.parser").find("form")
-    fields = {field["name"]: field.get("value", "") for field in form.find_all("input") if field.get("name")}
-    fields["logout"] = "yes"
-    posted = self.http.post(urljoin(url, form["action"]), data=fields, allow_redirects=False, timeout=10)
-    url, _ = self._follow(urljoin(url, posted.headers["Location"]))
-    return url
-
-
-Person.end_session = _end_session

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration import oidc_fixtures
-from tests.oidc_provider import free_port
+from tests.oidc_provider import CALLBACK_PATH, free_port, running_provider, single_sign_on
 from tests.visible import visible_text
 from tracker.audit.models import AuditEvent
 
@@ -49,6 +49,19 @@ def with_query(callback, **changes):
 def test_provider_down(app, client, db, sso):
     app.config["OIDC_ISSUER"] = f"http://127.0.0.1:{free_port()}"
     response = client.get("/sign-in/organisation")
+    assert response.status_code == 502
+    assert visible_text(response.text, "main") == PROVIDER_DOWN
+    assert failures(db) == ["Organisation sign-in failed: provider_unavailable"]
+    assert_not_signed_in(client)
+
+
+def test_provider_down_between_sign_in_and_callback(app, client, db, make):
+    # A provider of its own, stopped after the person has signed in there but before the code is exchanged.
+    make.user("viewer", email="ivy@force.example")
+    with running_provider([app.config["BASE_URL"] + CALLBACK_PATH]) as issuer, single_sign_on(app, issuer) as sso:
+        callback = sso.callback(client, "ivy@force.example")
+    with single_sign_on(app, issuer) as sso:
+        response = client.get(callback)
     assert response.status_code == 502
     assert visible_text(response.text, "main") == PROVIDER_DOWN
     assert failures(db) == ["Organisation sign-in failed: provider_unavailable"]
