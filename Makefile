@@ -21,7 +21,7 @@ test: setup
 		$(VENV)/bin/pytest; \
 	fi
 
-setup: system-deps venv assets
+setup: system-deps venv assets oidc-provider
 
 # Debian packages the tracker needs: Chromium for browser tests, fonts and Pango for WeasyPrint, Node for assets.
 system-deps:
@@ -55,6 +55,13 @@ tracker/static/govuk/app.css: package.json tracker/static/src/app.scss tracker/s
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js tracker/static/govuk/
 	cp node_modules/axe-core/axe.min.js tracker/static/vendor/axe.min.js
 	npm run --silent build
+
+# The OpenID provider the single sign-on tests run (tests/oidc), from its own lock file.
+.PHONY: oidc-provider
+oidc-provider: tests/oidc/node_modules/.package-lock.json
+
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --silent
 
 ## make db: create or upgrade the database; load the demo plan only when it has no actions
 db: setup

@@ -16,6 +16,16 @@ def _int(name, default):
     return int(os.environ.get(name, default))
 
 
+def _list(name):
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
+def _role_groups(name):
+    # "group-or-app-role=role, ...": each group object id or app role value maps to a tracker role.
+    pairs = (part.split("=", 1) for part in _list(name) if "=" in part)
+    return {group.strip(): role.strip() for group, role in pairs}
+
+
 class Config:
     """Settings shared by every environment; each can be overridden by an environment variable."""
 
@@ -59,6 +69,21 @@ class Config:
     PASSWORD_RESET_LINKS_PER_HOUR = _int("PASSWORD_RESET_LINKS_PER_HOUR", 3)
     WTF_CSRF_TIME_LIMIT = None
     PASSWORD_HASH_METHOD = "scrypt"
+    # Passwords can be turned off for everyone but named break-glass administrators (single sign-on).
+    PASSWORD_SIGN_IN = _bool("PASSWORD_SIGN_IN", True)
+    PASSWORD_BREAK_GLASS_EMAILS = [email.lower() for email in _list("PASSWORD_BREAK_GLASS_EMAILS")]
+
+    # Single sign-on with OpenID Connect (docs/operations.md). Off unless an issuer or tenant is set.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_ENTRA_TENANT_ID = os.environ.get("OIDC_ENTRA_TENANT_ID", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    OIDC_CREATE_USERS = _bool("OIDC_CREATE_USERS", False)
+    OIDC_ROLE_GROUPS = _role_groups("OIDC_ROLE_GROUPS")
+    OIDC_CLOCK_SKEW_SECONDS = _int("OIDC_CLOCK_SKEW_SECONDS", 120)
+    OIDC_TIMEOUT_SECONDS = _int("OIDC_TIMEOUT_SECONDS", 10)
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation account")
 
     # BRAG rule thresholds: Red within RED_DUE_DAYS under RED_PROGRESS_BELOW %, Amber within AMBER_DUE_DAYS
     # under AMBER_PROGRESS_BELOW %, or no update for STALE_DAYS, or AMBER_EXTENSIONS extensions or more

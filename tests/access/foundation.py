@@ -1,6 +1,6 @@
 """Access rules for the foundation: sign-in, account, dashboard, admin of users."""
 
-from tests.access import ADMIN_ONLY, ADMIN_POST, PUBLIC, READ_ALL, SIGNED_IN_POST
+from tests.access import ADMIN_ONLY, ADMIN_POST, PUBLIC, READ_ALL, ROLES, SIGNED_IN_POST
 
 RULES = {
     "static": {"method": "GET", "args": lambda d: {"filename": "app.js"}, "expect": PUBLIC},
@@ -13,6 +13,10 @@ RULES = {
         "args": lambda d: {},
         "expect": {"anon": 200, "viewer": 302, "lead": 302, "other_lead": 302, "chair": 302, "admin": 302},
     },
+    # Without single sign-on settings (as here) both pages are missing for everyone;
+    # tests/integration/test_oidc_*.py check them against a real OpenID provider.
+    "auth.organisation_sign_in": {"method": "GET", "args": lambda d: {}, "expect": {role: 404 for role in ROLES}},
+    "auth.organisation_callback": {"method": "GET", "args": lambda d: {}, "expect": {role: 404 for role in ROLES}},
     "auth.sign_out": {"method": "POST", "args": lambda d: {}, "expect": SIGNED_IN_POST},
     "auth.keep_alive": {"method": "POST", "args": lambda d: {}, "expect": SIGNED_IN_POST},
     "auth.account": {"method": "GET", "args": lambda d: {}, "expect": READ_ALL},

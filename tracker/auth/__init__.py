@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from tracker.auth import routes  # noqa: E402,F401
+from tracker.auth import oidc_routes, routes  # noqa: E402,F401

@@ -4,7 +4,7 @@ import enum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -63,10 +63,14 @@ class User(UserMixin, db.Model):
     last_sign_in_at = mapped_column(UTCDateTime)
     immediate_mail: Mapped[bool] = mapped_column(Boolean, default=True)
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The identity provider's issuer and stable subject, linked at the first single sign-on.
+    identity_issuer: Mapped[str | None] = mapped_column(String(255))
+    identity_subject: Mapped[str | None] = mapped_column(String(255))
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     department = relationship("Department", back_populates="users", lazy="joined")
 
+    __table_args__ = (UniqueConstraint("identity_issuer", "identity_subject", name="uq_user_account_identity"),)
     __mapper_args__ = {"version_id_col": version_id}
 
     def __repr__(self):

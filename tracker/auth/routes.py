@@ -19,7 +19,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.audit.services import record
-from tracker.auth import bp, services
+from tracker.auth import bp, oidc, services
 from tracker.auth.forms import ChangePasswordForm, ForgotPasswordForm, PreferencesForm, ResetPasswordForm, SignInForm
 from tracker.auth.kept_forms import remember_after_sign_in
 from tracker.auth.models import User
@@ -67,8 +67,8 @@ def landing_url(user):
 def start_session(user):
     """Sign the user in with a fresh session.
 
-    Every way of signing in ends here; sign-in with the organisation's identity provider (OpenID
-    Connect, designed in SECURITY.md) would verify the ID token in its callback and call this too.
+    Every way of signing in ends here: the password form and the organisation sign-in callback
+    (tracker/auth/oidc_routes.py), so idle and absolute limits and the session version apply to both.
     """
     session.clear()
     login_user(user)
@@ -86,6 +86,10 @@ def sign_in():
         return redirect(landing_url(current_user))
     form = SignInForm()
     if form.validate_on_submit():
+        if not services.password_allowed(form.email.data):
+            db.session.commit()
+            form.email.errors = ["Sign in with your organisation account. Passwords are only for named administrators."]
+            return render_template("auth/sign_in.html", form=form), 403
         try:
             user = services.authenticate(form.email.data, form.password.data, client_address())
         except services.SignInThrottled:
@@ -111,8 +115,11 @@ def sign_out():
     """Sign out and end the session on the server."""
     services.sign_out(current_user._get_current_object())
     db.session.commit()
+    provider_sign_out = oidc.provider_sign_out_url()
     logout_user()
     session.clear()
+    if provider_sign_out:
+        session["provider_sign_out"] = provider_sign_out
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
 
@@ -160,6 +167,8 @@ def account():
 @bp.route("/forgot-password", methods=["GET", "POST"])
 def forgot_password():
     """Send a single-use link to choose a new password."""
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        return render_template("auth/password_off.html"), 404
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         # The answer is the same page, sent before the address is even looked up: whether it has an
@@ -201,6 +210,8 @@ def send_reset_link(email):
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token):
     """Choose a new password with an e-mailed link."""
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        return render_template("auth/password_off.html"), 404
     reset = services.redeem_reset_token(token)
     if reset is None:
         return render_template("auth/reset_invalid.html"), 404

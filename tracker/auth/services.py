@@ -33,6 +33,20 @@ def user_by_email(email):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def password_allowed(email):
+    """False when passwords are off and the address is not a named break-glass administrator; audited."""
+    config = current_app.config
+    email = normalise_email(email)
+    if config["PASSWORD_SIGN_IN"] or email in config["PASSWORD_BREAK_GLASS_EMAILS"]:
+        return True
+    record(
+        "auth.password_sign_in_refused",
+        summary=f"Password sign-in refused for {email}: passwords are off",
+        actor_label=email,
+    )
+    return False
+
+
 def _recent_failures(column, value):
     window = utcnow() - timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
     query = select(func.count(SignInAttempt.id)).where(
