@@ -13,12 +13,16 @@ run: setup db
 	@echo "Starting the tracker on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## make test: run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+## make test: run the whole suite on SQLite; then, when TEST_DATABASE_URL is set, every test that
+## uses the database again on PostgreSQL. Tests run in parallel, one pytest-xdist worker per CPU
+## (TEST_WORKERS=0 for one process), each with its own database; a test file stays on one worker.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 test: setup
-	env -u TEST_DATABASE_URL TEST_POSTGRES_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest
+	env -u TEST_DATABASE_URL TEST_POSTGRES_URL="$$TEST_DATABASE_URL" $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "Running the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(VENV)/bin/pytest; \
+		echo "Running the tests that use the database again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(PYTEST) --database-tests-only; \
 	fi
 
 setup: system-deps venv assets oidc-provider

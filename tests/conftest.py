@@ -1,11 +1,11 @@
 """Fixtures: the app on a real database, a clean database per test, a client and a sign-in helper.
 
-SQLite by default; PostgreSQL when TEST_DATABASE_URL is set (CI sets it).
+SQLite by default; PostgreSQL when TEST_DATABASE_URL is set (CI sets it). Under pytest-xdist each
+worker has a database of its own (tests/databases.py).
 """
 
 import os
 import re
-import tempfile
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from tests import factories
+from tests.databases import empty_tables, scratch_directory, session_database, speed_up_sqlite
 from tracker import create_app
 from tracker.extensions import db as _db
 from tracker.reference.seed import load_reference_data
@@ -23,10 +24,6 @@ REFERENCE_EDITION = "2020"
 # CI, where a missing one fails the run instead of passing it by.
 _POSTGRES = any(os.environ.get(name, "").startswith("postgres") for name in ("TEST_POSTGRES_URL", "TEST_DATABASE_URL"))
 collect_ignore = [] if _POSTGRES or os.environ.get("CI") else ["integration/test_database_outage.py"]
-
-
-def _database_url(tmp_dir):
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{os.path.join(tmp_dir, 'test.sqlite')}"
 
 
 class TrackerClient(FlaskClient):
@@ -49,11 +46,11 @@ class TrackerClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app():
     """One app per test session, its schema built by the real migrations."""
-    with tempfile.TemporaryDirectory(prefix="tracker-test-") as tmp_dir:
+    with scratch_directory() as tmp_dir, session_database(tmp_dir) as database_url:
         app = create_app(
             "test",
             {
-                "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
+                "SQLALCHEMY_DATABASE_URI": database_url,
                 "WTF_CSRF_ENABLED": False,
                 "TRACKER_TMP": tmp_dir,
             },
@@ -61,9 +58,12 @@ def app():
         app.instance_path = tmp_dir
         app.test_client_class = TrackerClient
         with app.app_context():
+            speed_up_sqlite(_db.engine)
             _reset_schema()
             upgrade()
         yield app
+        with app.app_context():
+            _db.engine.dispose()
 
 
 def _reset_schema():
@@ -83,13 +83,7 @@ def clean_database():
     _db.session.remove()
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            connection.execute(text("PRAGMA foreign_keys=OFF"))
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
-            connection.execute(text("PRAGMA foreign_keys=ON"))
+        empty_tables(connection, tables)
     load_reference_data(REFERENCE_EDITION)
     _db.session.commit()
 
@@ -162,3 +156,22 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which is not allowed: {report.longrepr}"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the app's database (the `app` fixture); for a second database's pass",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --database-tests-only, leave out the tests that never touch the app's database."""
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if "app" in getattr(item, "fixturenames", ())]
+    left_out = [item for item in items if "app" not in getattr(item, "fixturenames", ())]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
