@@ -1,7 +1,7 @@
 """The identity provider's issuer and subject on each user, for single sign-on.
 
 Revision ID: oidc_0005
-Revises: perf_0004
+Revises: a11y_0005
 Create Date: 2026-12-03 01:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "oidc_0005"
-down_revision = "perf_0004"
+down_revision = "a11y_0005"
 branch_labels = None
 depends_on = None
 
