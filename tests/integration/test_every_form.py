@@ -46,6 +46,7 @@ class Sent:
     args: object = None  # fn(world) -> url arguments, when not the access rules' own
     before: object = None  # fn(world, client): something the person did first
     files: dict = field(default_factory=dict)  # field -> fn(world) -> (bytes, filename)
+    answer: object = None  # fn(world, response): checks an answer read by the page's script, not shown as a page
 
 
 def _action_fields(world, **changes):
@@ -161,6 +162,7 @@ CASES = {
     "auth.forgot_password": Sent(
         role="anon", data=lambda w: {"email": w.viewer.email}, heading=lambda w: "Check your e-mail"
     ),
+    "auth.keep_alive": Sent(answer=lambda w, response: _keeps_the_session_going(response)),
     "auth.reset_password": Sent(
         role="anon",
         data=lambda w: {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
@@ -336,6 +338,15 @@ def _open_count(user):
     return len(open_actions_of(user))
 
 
+def _keeps_the_session_going(response):
+    """The timeout warning's "Stay signed in" gets the full idle time back."""
+    from flask import current_app
+
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    assert list(response.get_json()) == ["seconds_left"]
+    assert idle - 5 <= response.get_json()["seconds_left"] <= idle
+
+
 def _newest_action():
     from tracker.extensions import db
     from tracker.plan.models import Action
@@ -377,6 +388,8 @@ def test_a_valid_submission_says_what_happened(app, client, world, endpoint):
     response = client.post(url, data=data, follow_redirects=True, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 200, visible_text(html)
+    if case.answer:
+        case.answer(world, response)
     if case.banner:
         # The message of what was just done comes first; banners about the record may follow it.
         assert banners(html)[:1] == [case.banner(world)]
