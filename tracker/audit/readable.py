@@ -15,6 +15,7 @@ KIND_LABELS = {
     "action.created": "Action added",
     "action.updated": "Action changed",
     "action.cancelled": "Action cancelled",
+    "action.reopened": "Action reopened",
     "action.update_posted": "Update posted",
     "action.history_imported": "Action history imported",
     "evidence.added": "Evidence added",

@@ -183,3 +183,31 @@ def decide_closure(request, actor, *, approve, reason, today=None):
     )
     signals.closure_decided.send(action, actor=actor, request=request)
     return request
+
+
+def withdraw_request(request, actor):
+    """The owner takes back their own pending extension or closure request; the chair no longer sees it."""
+    action = request.action
+    if not action.can_update(actor):
+        raise PermissionError("Only the owner or a lead of the owning department can withdraw a request")
+    if request.state != RequestState.PENDING:
+        raise PlanError("This request has already been decided, so it cannot be withdrawn")
+    is_closure = isinstance(request, ClosureRequest)
+    request.state, request.decided_at = RequestState.WITHDRAWN.value, utcnow()
+    request.decision_reason = f"Withdrawn by {actor.name}"
+    old = action.status
+    if is_closure and action.status == Status.AWAITING_SIGNOFF:
+        action.status = Status.IN_PROGRESS.value
+    kind = EntryKind.CLOSURE_WITHDRAWN if is_closure else EntryKind.EXTENSION_WITHDRAWN
+    link = {"closure_request_id": request.id} if is_closure else {"extension_request_id": request.id}
+    add_entry(action, actor, kind, request.decision_reason, status=action.status if is_closure else None, **link)
+    verb = "closure.withdrawn" if is_closure else "extension.withdrawn"
+    record(
+        verb,
+        actor=actor,
+        obj=request,
+        action=action,
+        summary=f"{'Closure' if is_closure else 'Extension'} request withdrawn for {action.reference}",
+        changes={"state": ("pending", "withdrawn"), **({"status": (old, action.status)} if is_closure else {})},
+    )
+    return request

@@ -182,6 +182,15 @@ class CancelForm(FlaskForm):
     submit = SubmitField("Cancel the action", widget=GovSubmitInput())
 
 
+class ReopenForm(FlaskForm):
+    reason = _text_area("Why is the action being reopened?", "Enter why the action is being reopened")
+    submit = SubmitField("Reopen the action", widget=GovSubmitInput())
+
+
+class WithdrawForm(FlaskForm):
+    submit = SubmitField("Withdraw the request", widget=GovSubmitInput())
+
+
 class EvidenceFields:
     """A file or a link offered as evidence, with a few words about it."""
 

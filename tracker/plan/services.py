@@ -18,6 +18,7 @@ from tracker.plan.decisions import (  # noqa: F401
     request_closure,
     request_extension,
     withdraw_pending,
+    withdraw_request,
 )
 from tracker.plan.errors import PlanError, StaleEdit
 from tracker.plan.evidence import attach, check_link
@@ -227,6 +228,29 @@ def cancel_action(action, reason, actor):
         changes={"status": (old, action.status), "cancel_reason": (None, action.cancel_reason)},
     )
     signals.action_cancelled.send(action, actor=actor, reason=reason.strip())
+    return action
+
+
+def reopen_action(action, reason, actor):
+    """Open a completed or cancelled action again, saying why; the owner is told."""
+    if not action.can_decide(actor):
+        raise PermissionError("Only the chair or an administrator can reopen actions")
+    if action.is_open:
+        raise PlanError("Only a completed or cancelled action can be reopened")
+    if not (reason or "").strip():
+        raise PlanError("Enter why the action is being reopened", "reason")
+    before = {"status": action.status, "completed_on": action.completed_on, "cancel_reason": action.cancel_reason}
+    action.status, action.completed_on, action.cancel_reason = Status.IN_PROGRESS.value, None, None
+    add_entry(action, actor, EntryKind.REOPENED, reason.strip(), status=action.status)
+    record(
+        "action.reopened",
+        actor=actor,
+        obj=action,
+        action=action,
+        summary=f"Reopened {action.reference}",
+        changes={**{k: (v, getattr(action, k)) for k, v in before.items()}, "reason": (None, reason.strip())},
+    )
+    signals.action_reopened.send(action, actor=actor, reason=reason.strip())
     return action
 
 
