@@ -71,9 +71,21 @@ def test_chair_assigns_lead_updates_and_chair_signs_off(page, make):
     expect(page.get_by_role("heading", name="Waiting for your decision (1)")).to_be_visible()
     page.get_by_role("link", name="Sign off VV-001: Revise the written acknowledgement letter").click()
     expect(page.get_by_text("The new letter is used for every crime type from 1 June.")).to_be_visible()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Progress 80%")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("New letter drafted and tested with the forum.")
+    expect(page.locator(".govuk-summary-list").get_by_role("link", name="forum-feedback.pdf")).to_be_visible()
     page.get_by_label("Approve: sign it off as complete (Blue)").check()
     page.get_by_role("button", name="Save decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Confirm that you are signing this action off at 80% progress"
+    )
+    page.screenshot(path="/tmp/plan2-signoff-error.png", full_page=True)
+    page.get_by_label("I am signing this action off at 80% progress").check()
+    page.get_by_label("Why are you signing it off at 80% progress?").fill("The last 20% is the evaluation in May.")
+    page.get_by_role("button", name="Save decision").click()
     says(page, "VV-001 has been signed off as complete.")
+    entry = page.locator(".app-timeline__item").first
+    expect(entry).to_contain_text("Signed off at 80% progress: The last 20% is the evaluation in May.")
     assert page.locator(".app-brag-panel .app-rag--blue").inner_text() == "Blue"
     assert (brag_count(page, "green"), brag_count(page, "blue")) == (0, 1)
     expect(page.get_by_role("heading", name="Waiting for your decision (1)")).to_have_count(0)

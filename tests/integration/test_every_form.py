@@ -221,7 +221,13 @@ CASES = {
         banner=lambda w: f"{w.action.reference} has been cancelled.",
     ),
     "plan.decide_closure": Sent(
-        data=lambda w: {"version_id": str(w.closure.version_id), "decision": "approve", "reason": "Evidence seen."},
+        data=lambda w: {
+            "version_id": str(w.closure.version_id),
+            "decision": "approve",
+            "reason": "Evidence seen.",
+            "confirm_exception": "y",
+            "exception_reason": "The chair saw the letters in use.",
+        },
         banner=lambda w: f"{w.closing.reference} has been signed off as complete.",
     ),
     "plan.decide_extension": Sent(

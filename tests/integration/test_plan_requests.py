@@ -111,3 +111,36 @@ def test_a_cancelled_action_reopens_without_its_cancel_reason(client, auth, make
         "in_progress",
         None,
     )
+
+
+def test_signing_off_without_evidence_needs_a_confirmed_reason(client, auth, make, db):
+    action = make.action(progress=100)
+    auth.sign_in(action.owner)
+    client.post(f"/actions/{action.reference}/closure", data={"summary": "Letters sent."})
+    request = db.session.scalar(select(ClosureRequest))
+    auth.sign_out()
+    auth.sign_in("chair")
+    url = f"/actions/{action.reference}/closure/{request.id}"
+    page = client.get(url).text
+    assert visible_text(page, ".govuk-warning-text") == (
+        "! Warning Approving means signing this action off without evidence. To approve, confirm it and say why."
+    )
+    rows = dict(zip(texts(page, ".govuk-summary-list__key"), texts(page, ".govuk-summary-list__value"), strict=True))
+    assert rows["Progress"] == "100%"
+    assert rows["Evidence"] == "None: no file or link is attached to this action."
+    assert rows["Latest update"] == "No progress update has been posted."
+    sent = client.post(url, data={"decision": "approve", "reason": "", "version_id": "1"}).text
+    assert error_messages(sent) == ["Confirm that you are signing this action off without evidence"]
+    data = {"decision": "approve", "reason": "", "version_id": "1", "confirm_exception": "y"}
+    sent = client.post(url, data=data).text
+    assert error_messages(sent) == ["Enter why you are signing it off without evidence"]
+    assert db.session.get(Action, action.id).status == "awaiting_signoff"
+    response = client.post(url, data={**data, "exception_reason": "I saw the letters at the force."})
+    page = client.get(response.location).text
+    assert banner(page) == f"{action.reference} has been signed off as complete."
+    assert visible_text(page, ".app-timeline__item") == (
+        f"Signed off as complete {visible_text(page, '.app-timeline__meta')} "
+        "Signed off without evidence: I saw the letters at the force."
+    )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "closure.approved"))
+    assert event.changes["exception_note"] == [None, "Signed off without evidence: I saw the letters at the force."]

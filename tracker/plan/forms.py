@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
+    GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -13,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import or_, select
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import Department, Role, User
@@ -277,6 +278,18 @@ class DecisionForm(FlaskForm):
     def validate_reason(self, field):
         if self.decision.data == "refuse" and not (field.data or "").strip():
             raise ValidationError("Enter why you are refusing")
+
+
+class ClosureDecisionForm(DecisionForm):
+    """The sign-off decision, with the chair's confirmation when the action has no evidence or is not at 100%."""
+
+    confirm_exception = BooleanField("I am signing this action off anyway", widget=GovCheckboxInput())
+    exception_reason = TextAreaField(
+        "Why are you signing it off anyway?",
+        widget=GovTextArea(),
+        description="This is shown in the timeline and in the quarterly report.",
+        validators=[Length(max=2000, message="Reason must be 2,000 characters or fewer")],
+    )
 
 
 class EvidenceForm(EvidenceFields, FlaskForm):

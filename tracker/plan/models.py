@@ -310,6 +310,8 @@ class ClosureRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # "Signed off without evidence: <the chair's reason>", when the chair signed off despite a gap.
+    exception_note: Mapped[str | None] = mapped_column(Text)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     action = relationship("Action", lazy="joined")

@@ -17,6 +17,7 @@ from tracker.plan.decisions import (  # noqa: F401
     pending_extension,
     request_closure,
     request_extension,
+    signoff_exception,
     withdraw_pending,
     withdraw_request,
 )
@@ -215,7 +216,7 @@ def cancel_action(action, reason, actor):
     if not action.is_open:
         raise PlanError("Only an open action can be cancelled")
     old = action.status
-    withdraw_pending(action, "The action was cancelled")
+    withdraw_pending(action, "Closed because the action was cancelled", actor=actor)
     action.status = Status.CANCELLED.value
     action.cancel_reason = reason.strip()
     add_entry(action, actor, EntryKind.CANCELLED, reason.strip(), status=action.status)

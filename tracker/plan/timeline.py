@@ -78,3 +78,13 @@ def timeline_page(action, page=1, per_page=TIMELINE_PAGE_SIZE):
         .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def latest_update(action):
+    """The newest progress update on the action, or None."""
+    return db.session.scalar(
+        select(ActionUpdate)
+        .where(ActionUpdate.action_id == action.id, ActionUpdate.kind == EntryKind.UPDATE.value)
+        .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
+        .limit(1)
+    )
