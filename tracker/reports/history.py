@@ -76,6 +76,8 @@ class Timeline:
     entries: dict = field(default_factory=lambda: defaultdict(list))
     extensions: dict = field(default_factory=lambda: defaultdict(list))
     closures: dict = field(default_factory=dict)
+    # The chair's reason for signing off without evidence or below 100%, by action.
+    signoff_notes: dict = field(default_factory=dict)
     evidence: dict = field(default_factory=lambda: defaultdict(list))
 
 
@@ -118,12 +120,13 @@ def load_timeline(action_ids) -> Timeline:
     for action_id, *values in extension_rows:
         timeline.extensions[action_id].append(Extension(*values))
     closure_rows = db.session.execute(
-        select(ClosureRequest.action_id, ClosureRequest.summary)
+        select(ClosureRequest.action_id, ClosureRequest.summary, ClosureRequest.exception_note)
         .where(ClosureRequest.action_id.in_(ids), ClosureRequest.state == RequestState.APPROVED.value)
         .order_by(ClosureRequest.decided_at, ClosureRequest.id)
     )
-    for action_id, summary in closure_rows:
+    for action_id, summary, note in closure_rows:
         timeline.closures[action_id] = summary
+        timeline.signoff_notes[action_id] = note
     evidence_rows = db.session.execute(
         select(Evidence.action_id, Evidence.is_link, Evidence.description, Evidence.filename, Evidence.url)
         .where(Evidence.action_id.in_(ids))
