@@ -71,7 +71,7 @@ def test_chair_assigns_lead_updates_and_chair_signs_off(page, make):
     expect(page.get_by_role("heading", name="Waiting for your decision (1)")).to_be_visible()
     page.get_by_role("link", name="Sign off VV-001: Revise the written acknowledgement letter").click()
     expect(page.get_by_text("The new letter is used for every crime type from 1 June.")).to_be_visible()
-    expect(page.locator(".govuk-summary-list")).to_contain_text("Progress 80%")
+    expect(page.locator(".govuk-summary-list__row:has(dt:text-is('Progress')) dd")).to_have_text("80%")
     expect(page.locator(".govuk-summary-list")).to_contain_text("New letter drafted and tested with the forum.")
     expect(page.locator(".govuk-summary-list").get_by_role("link", name="forum-feedback.pdf")).to_be_visible()
     page.get_by_label("Approve: sign it off as complete (Blue)").check()

@@ -91,6 +91,8 @@ FIELD_LABELS = {
     "state": "State",
     "expires_at": "Expires",
     "revoked_at": "Revoked",
+    "date_reason": "Reason for the date change",
+    "exception_note": "Reason for signing off anyway",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")

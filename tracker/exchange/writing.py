@@ -240,6 +240,8 @@ def _entries_phrase(entries):
 def _update(row, actor, source_name):
     action = row.action
     if row.data is not None:
+        # A due date the sheet moves is recorded, with where it came from, like any other move.
+        row.data.date_reason = row.data.date_reason or f"Changed by the import of {source_name}"
         edit_action(action, row.data, actor)
     _add_entries(action, sorted(row.entries, key=entry_moment), actor)
     if row.state:

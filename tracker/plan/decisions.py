@@ -7,6 +7,7 @@ from tracker.common.dates import local_today
 from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.plan import signals
+from tracker.plan.due_dates import apply_extension
 from tracker.plan.errors import PlanError
 from tracker.plan.evidence import attach, check_link
 from tracker.plan.models import ClosureRequest, EntryKind, Evidence, ExtensionRequest, RequestState, Status
@@ -108,8 +109,7 @@ def decide_extension(request, actor, *, approve, reason):
     )
     old_due = action.current_due_date
     if approve:
-        action.current_due_date = request.new_due_date
-        action.extension_count = (action.extension_count or 0) + 1
+        apply_extension(action, request)
     kind = EntryKind.EXTENSION_APPROVED if approve else EntryKind.EXTENSION_REFUSED
     add_entry(action, actor, kind, request.decision_reason, extension_request_id=request.id)
     record(

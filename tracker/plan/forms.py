@@ -164,13 +164,22 @@ class EditActionForm(ActionForm):
 
     original_due_date = GovDateField(
         "Original due date",
-        description="The date first agreed. Reports show it beside the current due date.",
+        description=(
+            "The date first agreed. It is fixed once the action is assigned: "
+            "only an administrator can correct it, giving a reason."
+        ),
         validators=[DateRequired("Enter the original due date")],
     )
     current_due_date = GovDateField(
         "Current due date",
-        description="Approving an extension changes this for you.",
+        description="Approving an extension changes this for you. A later date you set here counts as an extension.",
         validators=[DateRequired("Enter the current due date")],
+    )
+    date_reason = TextAreaField(
+        "Why is the due date changing?",
+        widget=GovTextArea(),
+        description="Only if you change a due date. It is shown in the timeline and the audit log.",
+        validators=[Length(max=2000, message="Reason must be 2,000 characters or fewer")],
     )
 
     def validate_current_due_date(self, field):

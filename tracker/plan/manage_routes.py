@@ -34,6 +34,7 @@ def action_data(form):
         rights=form.chosen(CodeRight, form.rights),
         priorities=form.chosen(Priority, form.priorities),
         touchpoints=form.chosen(Touchpoint, form.touchpoints),
+        date_reason=form.date_reason.data if hasattr(form, "date_reason") else "",
     )
 
 

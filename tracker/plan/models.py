@@ -102,6 +102,7 @@ class EntryKind(enum.StrEnum):
     CANCELLED = "cancelled"
     REOPENED = "reopened"
     EVIDENCE_ADDED = "evidence_added"
+    DUE_DATE_MOVED = "due_date_moved"
 
 
 class RequestState(enum.StrEnum):

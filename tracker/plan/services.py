@@ -21,6 +21,7 @@ from tracker.plan.decisions import (  # noqa: F401
     withdraw_pending,
     withdraw_request,
 )
+from tracker.plan.due_dates import check_date_changes, move_current_due_date
 from tracker.plan.errors import PlanError, StaleEdit
 from tracker.plan.evidence import attach, check_link
 from tracker.plan.models import (
@@ -79,6 +80,8 @@ class ActionData:
     rights: list = None
     priorities: list = None
     touchpoints: list = None
+    # Why the chair moves the current due date, or an admin corrects the original one.
+    date_reason: str = ""
 
 
 def next_reference():
@@ -170,13 +173,17 @@ def check_version(record_, expected_version):
 
 
 def edit_action(action, data: ActionData, actor, expected_version=None):
-    """Change an action's details; reassigning tells the new owner."""
+    """Change an action's details; reassigning tells the new owner. Moving a due date needs a reason."""
     if not action.can_edit(actor):
         raise PermissionError("Only the chair or an administrator can change actions")
     check_version(action, expected_version)
     if not action.is_open:
         raise PlanError("A closed action cannot be changed")
     _check_data(data)
+    new_due = data.current_due_date or action.current_due_date
+    reason = check_date_changes(
+        action, actor, original_due_date=data.original_due_date, current_due_date=new_due, reason=data.date_reason
+    )
     before = snapshot(action)
     previous_owner = action.owner
     for name in EDITABLE_FIELDS:
@@ -186,24 +193,27 @@ def edit_action(action, data: ActionData, actor, expected_version=None):
         elif name == "department":
             value = value or data.owner.department
         elif name == "current_due_date":
-            value = value or action.current_due_date
+            continue  # moved below, through the one path that counts extensions
         elif isinstance(value, str):
             value = value.strip()
         setattr(action, name, value)
+    move_current_due_date(action, actor, new_due, reason)
     after = snapshot(action)
     changes = {k: (before[k], after[k]) for k in after if before[k] != after[k]}
     if not changes:
         return {}
     db.session.flush()
+    audited = {**changes, **({"date_reason": (None, reason)} if reason else {})}
     record(
-        "action.updated", actor=actor, obj=action, action=action, summary=f"Changed {action.reference}", changes=changes
+        "action.updated", actor=actor, obj=action, action=action, summary=f"Changed {action.reference}", changes=audited
     )
     if previous_owner.id != action.owner.id:
         add_entry(action, actor, EntryKind.ASSIGNED, f"Reassigned from {previous_owner.name} to {action.owner.name}")
         signals.action_assigned.send(action, actor=actor, previous_owner=previous_owner)
-    edited = [name for name in changes if name not in ("owner", "department")]
+    edited = [name for name in changes if name not in ("owner", "department", "current_due_date")]
     if edited:
-        add_entry(action, actor, EntryKind.EDITED, "Changed " + ", ".join(FIELD_NAMES[k] for k in edited))
+        note = f"\n\nReason: {reason}" if "original_due_date" in edited else ""
+        add_entry(action, actor, EntryKind.EDITED, "Changed " + ", ".join(FIELD_NAMES[k] for k in edited) + note)
     return changes
 
 

@@ -25,6 +25,7 @@ HEADINGS = {
     EntryKind.CANCELLED: "Action cancelled",
     EntryKind.REOPENED: "Action reopened",
     EntryKind.EVIDENCE_ADDED: "Evidence added",
+    EntryKind.DUE_DATE_MOVED: "Due date moved by the chair",
 }
 
 
@@ -44,6 +45,8 @@ def heading(entry):
     request = entry.extension_request
     if request is not None and kind == EntryKind.EXTENSION_REQUESTED:
         text += f": due date {long_date(request.previous_due_date)} to {long_date(request.new_due_date)}"
+    elif request is not None and kind == EntryKind.DUE_DATE_MOVED:
+        text += f": now due {long_date(request.new_due_date)}, counted as an extension"
     elif request is not None and kind == EntryKind.EXTENSION_APPROVED:
         text += f": now due {long_date(request.new_due_date)}"
     return text
