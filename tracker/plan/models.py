@@ -257,6 +257,9 @@ class ActionUpdate(db.Model):
     declared_rag: Mapped[str | None] = mapped_column(String(8))
     extension_request_id: Mapped[int | None] = mapped_column(ForeignKey("extension_request.id"))
     closure_request_id: Mapped[int | None] = mapped_column(ForeignKey("closure_request.id"))
+    # Set on entries an import wrote: the file's name and when it was imported. A person's words have neither.
+    imported_from: Mapped[str | None] = mapped_column(String(255))
+    imported_at = mapped_column(UTCDateTime)
 
     action = relationship("Action", back_populates="entries", lazy="joined")
     author = relationship("User", lazy="joined")

@@ -197,7 +197,10 @@ def edit_action(action, data: ActionData, actor, expected_version=None):
         elif isinstance(value, str):
             value = value.strip()
         setattr(action, name, value)
-    move_current_due_date(action, actor, new_due, reason)
+    if new_due == data.original_due_date and not action.extension_count:
+        action.current_due_date = new_due  # an unextended action's dates corrected together: no extension
+    else:
+        move_current_due_date(action, actor, new_due, reason)
     after = snapshot(action)
     changes = {k: (before[k], after[k]) for k in after if before[k] != after[k]}
     if not changes:
@@ -210,7 +213,12 @@ def edit_action(action, data: ActionData, actor, expected_version=None):
     if previous_owner.id != action.owner.id:
         add_entry(action, actor, EntryKind.ASSIGNED, f"Reassigned from {previous_owner.name} to {action.owner.name}")
         signals.action_assigned.send(action, actor=actor, previous_owner=previous_owner)
-    edited = [name for name in changes if name not in ("owner", "department", "current_due_date")]
+    moved_alone = "current_due_date" in changes and "original_due_date" not in changes
+    edited = [
+        name
+        for name in changes
+        if name not in ("owner", "department") and not (moved_alone and name == "current_due_date")
+    ]
     if edited:
         note = f"\n\nReason: {reason}" if "original_due_date" in edited else ""
         add_entry(action, actor, EntryKind.EDITED, "Changed " + ", ".join(FIELD_NAMES[k] for k in edited) + note)

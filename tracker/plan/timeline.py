@@ -84,10 +84,14 @@ def timeline_page(action, page=1, per_page=TIMELINE_PAGE_SIZE):
 
 
 def latest_update(action):
-    """The newest progress update on the action, or None."""
+    """The newest progress update a person wrote on the action (not an imported one), or None."""
     return db.session.scalar(
         select(ActionUpdate)
-        .where(ActionUpdate.action_id == action.id, ActionUpdate.kind == EntryKind.UPDATE.value)
+        .where(
+            ActionUpdate.action_id == action.id,
+            ActionUpdate.kind == EntryKind.UPDATE.value,
+            ActionUpdate.imported_from.is_(None),
+        )
         .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
         .limit(1)
     )
