@@ -57,6 +57,8 @@ class Entry:
     progress: int | None
     declared_rag: str | None
     author: str
+    # The file an import brought it from; None for what a person wrote in the tracker.
+    imported_from: str | None = None
 
 
 @dataclass
@@ -96,14 +98,15 @@ def load_timeline(action_ids) -> Timeline:
             ActionUpdate.status,
             ActionUpdate.progress,
             ActionUpdate.declared_rag,
+            ActionUpdate.imported_from,
             User.name,
         )
         .outerjoin(User, User.id == ActionUpdate.author_id)
         .where(ActionUpdate.action_id.in_(ids))
         .order_by(ActionUpdate.created_at, ActionUpdate.id)
     )
-    for action_id, *values, author in entry_rows:
-        timeline.entries[action_id].append(Entry(*values, author=author or "Unknown"))
+    for action_id, *values, imported_from, author in entry_rows:
+        timeline.entries[action_id].append(Entry(*values, author=author or "Unknown", imported_from=imported_from))
     extension_rows = db.session.execute(
         select(
             ExtensionRequest.action_id,
@@ -194,10 +197,15 @@ def state_as_at(action, day: date, timeline: Timeline) -> ActionState:
 
 
 def latest_commentary(action_id, day: date, timeline: Timeline):
-    """The newest progress update with a narrative on or before the day, as plain data."""
+    """The newest progress update a person wrote, with a narrative, on or before the day, as plain data.
+
+    Entries an import wrote are left out: the board reads only people's own words as commentary.
+    """
     cutoff = end_of_day(day)
     for entry in reversed(timeline.entries.get(action_id, [])):
-        if entry.created_at < cutoff and entry.kind == EntryKind.UPDATE.value and entry.narrative.strip():
+        if entry.imported_from or entry.kind != EntryKind.UPDATE.value:
+            continue
+        if entry.created_at < cutoff and entry.narrative.strip():
             return {"on": local_date(entry.created_at).isoformat(), "author": entry.author, "text": entry.narrative}
     return None
 
