@@ -106,3 +106,27 @@ def test_error_summary_links_to_the_day_box(page, make):
     summary.get_by_role("link", name="Due date must be the same as or after the start date").click()
     assert page.evaluate("document.activeElement.id") == "original_due_date-day"
     assert page.get_by_label("Title").input_value() == "Typed before the mistake"
+
+
+def test_a_chair_moving_the_due_date_gives_a_reason_and_it_counts_as_an_extension(page, make):
+    from tracker.common.dates import long_date
+
+    chair = make.user("chair")
+    due = date.today() + timedelta(days=60)
+    action = make.action(title="Revise the written acknowledgement letter", due=due)
+    signed_in(page, chair)
+    page.goto(f"/actions/{action.reference}/edit")
+    later = due + timedelta(days=30)
+    fill_date(page, "current_due_date", later)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the due date is changing")
+    page.screenshot(path="/tmp/plan2-due-date-error.png", full_page=True)
+    page.get_by_label("Why is the due date changing?").fill("Agreed at the Champions meeting.")
+    page.get_by_role("button", name="Save changes").click()
+    says(page, "Your changes have been saved.")
+    due_row = page.locator(".govuk-summary-list__row:has(dt:text-is('Due date')) dd")
+    expect(due_row).to_contain_text(f"Originally {long_date(due)}; extended 1 time.")
+    expect(page.locator(".app-timeline__title").first).to_have_text(
+        f"Due date moved by the chair: now due {long_date(later)}, counted as an extension"
+    )
+    page.screenshot(path="/tmp/plan2-due-date-moved.png", full_page=True)
