@@ -30,7 +30,7 @@ def test_imported_entries_are_marked_on_the_timeline(client, auth, db, people, e
     auth.sign_in(people["owner"])
     page = client.get(f"/actions/{mapped.reference}").text
     marks = texts(page, ".app-timeline__imported")
-    assert marks and set(marks) == {f"Imported Imported from plan.xlsx on {long_date(local_today())}"}
+    assert marks and set(marks) == {f"Imported from plan.xlsx on {long_date(local_today())}"}
 
 
 def test_the_board_and_the_dashboard_read_only_peoples_own_words(client, auth, db, people, existing):  # noqa: F811
