@@ -27,6 +27,7 @@ def SETUP(data, make):
     )
     data.closing = make.action(owner=action.owner, status="awaiting_signoff")
     data.free_action = make.action(owner=action.owner)
+    data.done_action = make.action(owner=action.owner, status="complete", progress=100)
     data.closure = ClosureRequest(action=data.closing, requested_by=action.owner, summary="Done")
     db.session.add_all([data.evidence, data.extension, data.closure])
     db.session.commit()
@@ -67,6 +68,16 @@ RULES = {
     "plan.decide_closure": {
         "method": "POST",
         "args": lambda d: {"reference": d.closing.reference, "request_id": d.closure.id},
+        "expect": MANAGERS_POST,
+    },
+    "plan.withdraw_request": {
+        "method": "POST",
+        "args": lambda d: {"reference": d.action.reference, "kind": "extension", "request_id": d.extension.id},
+        "expect": OWNERS_POST,
+    },
+    "plan.reopen_action": {
+        "method": "POST",
+        "args": lambda d: {"reference": d.done_action.reference},
         "expect": MANAGERS_POST,
     },
     "audit.audit_log": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},

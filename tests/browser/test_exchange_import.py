@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import says, sign_in
 from tests.workbooks import messy_plan
+from tracker.common.dates import local_today, long_date
 
 
 def _axe_violations(page):
@@ -47,6 +48,11 @@ def test_admin_checks_columns_sees_progress_and_imports(page, make, tmp_path):
     assert _axe_violations(page) == []
     page.get_by_role("button", name="Import 4 actions").click()
     says(page, "Import complete: 4 actions created and 0 updated.")
+    # What the import wrote on an action's timeline is marked as imported, with the file and the day.
+    page.goto("/actions/VV-001")
+    marks = page.locator(".app-timeline__imported")
+    expect(marks.first).to_have_text(f"Imported from plan.xlsx on {long_date(local_today())}")
+    page.screenshot(path="/tmp/plan2-imported.png", full_page=True)
 
 
 def test_lead_makes_a_calendar_link_and_an_api_token(page, make):

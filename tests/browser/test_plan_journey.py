@@ -71,9 +71,21 @@ def test_chair_assigns_lead_updates_and_chair_signs_off(page, make):
     expect(page.get_by_role("heading", name="Waiting for your decision (1)")).to_be_visible()
     page.get_by_role("link", name="Sign off VV-001: Revise the written acknowledgement letter").click()
     expect(page.get_by_text("The new letter is used for every crime type from 1 June.")).to_be_visible()
+    expect(page.locator(".govuk-summary-list__row:has(dt:text-is('Progress')) dd")).to_have_text("80%")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("New letter drafted and tested with the forum.")
+    expect(page.locator(".govuk-summary-list").get_by_role("link", name="forum-feedback.pdf")).to_be_visible()
     page.get_by_label("Approve: sign it off as complete (Blue)").check()
     page.get_by_role("button", name="Save decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Confirm that you are signing this action off at 80% progress"
+    )
+    page.screenshot(path="/tmp/plan2-signoff-error.png", full_page=True)
+    page.get_by_label("I am signing this action off at 80% progress").check()
+    page.get_by_label("Why are you signing it off at 80% progress?").fill("The last 20% is the evaluation in May.")
+    page.get_by_role("button", name="Save decision").click()
     says(page, "VV-001 has been signed off as complete.")
+    entry = page.locator(".app-timeline__item").first
+    expect(entry).to_contain_text("Signed off at 80% progress: The last 20% is the evaluation in May.")
     assert page.locator(".app-brag-panel .app-rag--blue").inner_text() == "Blue"
     assert (brag_count(page, "green"), brag_count(page, "blue")) == (0, 1)
     expect(page.get_by_role("heading", name="Waiting for your decision (1)")).to_have_count(0)
@@ -94,3 +106,27 @@ def test_error_summary_links_to_the_day_box(page, make):
     summary.get_by_role("link", name="Due date must be the same as or after the start date").click()
     assert page.evaluate("document.activeElement.id") == "original_due_date-day"
     assert page.get_by_label("Title").input_value() == "Typed before the mistake"
+
+
+def test_a_chair_moving_the_due_date_gives_a_reason_and_it_counts_as_an_extension(page, make):
+    from tracker.common.dates import long_date
+
+    chair = make.user("chair")
+    due = date.today() + timedelta(days=60)
+    action = make.action(title="Revise the written acknowledgement letter", due=due)
+    signed_in(page, chair)
+    page.goto(f"/actions/{action.reference}/edit")
+    later = due + timedelta(days=30)
+    fill_date(page, "current_due_date", later)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the due date is changing")
+    page.screenshot(path="/tmp/plan2-due-date-error.png", full_page=True)
+    page.get_by_label("Why is the due date changing?").fill("Agreed at the Champions meeting.")
+    page.get_by_role("button", name="Save changes").click()
+    says(page, "Your changes have been saved.")
+    due_row = page.locator(".govuk-summary-list__row:has(dt:text-is('Due date')) dd")
+    expect(due_row).to_contain_text(f"Originally {long_date(due)}; extended 1 time.")
+    expect(page.locator(".app-timeline__title").first).to_have_text(
+        f"Due date moved by the chair: now due {long_date(later)}, counted as an extension"
+    )
+    page.screenshot(path="/tmp/plan2-due-date-moved.png", full_page=True)

@@ -170,11 +170,14 @@ def _pending_request(make, db, kind):
     """An action whose owner asked for more time (extension) or for sign-off (closure)."""
     from datetime import timedelta
 
-    from tracker.plan.models import ClosureRequest, ExtensionRequest
+    from tracker.plan.models import ClosureRequest, Evidence, ExtensionRequest
 
     action = make.action(progress=90, status="awaiting_signoff" if kind == "closure" else "in_progress")
     if kind == "closure":
+        # Complete and evidenced, so approving needs no confirmed reason: the race is what is tested.
+        action.progress = 100
         pending = ClosureRequest(action=action, requested_by=action.owner, summary="Letters changed everywhere.")
+        db.session.add(Evidence(action=action, is_link=True, url="https://intranet.example.org/letters"))
     else:
         pending = ExtensionRequest(
             action=action,

@@ -223,7 +223,13 @@ CASES = {
         banner=lambda w: f"{w.action.reference} has been cancelled.",
     ),
     "plan.decide_closure": Sent(
-        data=lambda w: {"version_id": str(w.closure.version_id), "decision": "approve", "reason": "Evidence seen."},
+        data=lambda w: {
+            "version_id": str(w.closure.version_id),
+            "decision": "approve",
+            "reason": "Evidence seen.",
+            "confirm_exception": "y",
+            "exception_reason": "The chair saw the letters in use.",
+        },
         banner=lambda w: f"{w.closing.reference} has been signed off as complete.",
     ),
     "plan.decide_extension": Sent(
@@ -256,6 +262,11 @@ CASES = {
         data=lambda w: {"new_due_date": parts(_extension_date(w)), "reason": "The printer is late."},
         banner=lambda w: "Your request has been sent to the chair.",
     ),
+    "plan.reopen_action": Sent(
+        data=lambda w: {"reason": "The new letter was withdrawn by legal."},
+        banner=lambda w: f"{w.done_action.reference} has been reopened and {w.done_action.owner.name} has been told.",
+    ),
+    "plan.withdraw_request": Sent(banner=lambda w: "Your request for more time has been withdrawn."),
     "reference.edit_priority": Sent(
         data=lambda w: {
             "version_id": str(w.priority.version_id),

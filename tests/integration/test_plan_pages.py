@@ -241,7 +241,8 @@ def test_owner_asks_for_sign_off_and_the_chair_signs_it_off(client, auth, make, 
     decide = f"/actions/{action.reference}/closure/{closure_id}"
     page = text(client.get(decide))
     assert "The new letter is in use everywhere." in page and "https://intranet.example.org/audit" in page
-    response = client.post(decide, data={"decision": "approve", "reason": "", "version_id": "1"})
+    confirmed = {"confirm_exception": "y", "exception_reason": "The audit covers the last 10%."}
+    response = client.post(decide, data={"decision": "approve", "reason": "", "version_id": "1", **confirmed})
     page = text(client.get(response.location))
     assert "has been signed off as complete" in page and "Signed off as complete" in page
     assert 'BRAG: <strong class="app-rag app-rag--blue">Blue</strong>' in page

@@ -263,13 +263,31 @@ def test_sign_off_makes_the_action_blue(db, make):
         services.post_update(
             action, action.owner, narrative="x", status="in_progress", progress=95, declared_rag="green"
         )
-    with caught(signals.closure_decided) as decided:
+    with pytest.raises(
+        PlanError, match="Confirm that you are signing this action off without evidence and at 90% progress"
+    ):
         services.decide_closure(request, chair, approve=True, reason="", today=TODAY)
+    with pytest.raises(PlanError, match="Enter why you are signing it off without evidence and at 90% progress"):
+        services.decide_closure(request, chair, approve=True, reason="", today=TODAY, confirm_exception=True)
+    with caught(signals.closure_decided) as decided:
+        services.decide_closure(
+            request, chair, approve=True, reason="", today=TODAY, confirm_exception=True, exception_reason="Seen it"
+        )
     db.session.commit()
+    assert request.exception_note == "Signed off without evidence and at 90% progress: Seen it"
+    assert action.entries.first().narrative == "Signed off without evidence and at 90% progress: Seen it"
+    assert "exception_note" in audit_changes(action, "closure.approved")
     assert (action.status, action.progress, action.completed_on) == ("complete", 100, TODAY)
     assert rule_rag(action, TODAY).rag == "blue"
     assert decided[0][1]["request"].state == "approved"
     assert entries(action)[:2] == ["closure_approved", "closure_requested"]
+
+
+def audit_changes(action, verb):
+    from tracker.extensions import db
+
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action_id == action.id, AuditEvent.verb == verb))
+    return event.changes
 
 
 def test_refused_sign_off_sends_the_action_back_with_the_reason(db, make):
@@ -290,9 +308,16 @@ def test_sign_off_withdraws_a_waiting_extension(db, make):
     extension = services.request_extension(
         action, action.owner, new_due_date=action.current_due_date + timedelta(days=10), reason="Leave"
     )
-    closure = services.request_closure(action, action.owner, summary="Finished early after all")
+    closure = services.request_closure(
+        action, action.owner, summary="Finished early after all", link="https://intranet.example.org/done"
+    )
+    action.progress = 100
     services.decide_closure(closure, chair, approve=True, reason="")
     assert extension.state == "withdrawn"
+    assert closure.exception_note is None, "evidence attached and 100%: no reason needed"
+    closed = [e for e in action.entries if e.kind == "extension_withdrawn"]
+    assert [e.narrative for e in closed] == ["Closed because the action was signed off as complete"]
+    assert closed[0].extension_request_id == extension.id
     with pytest.raises(PlanError):
         services.decide_extension(extension, chair, approve=True, reason="")
 

@@ -79,7 +79,15 @@ def _move_on(action, owner, chair, variant, today):
     elif variant in (4, 5):
         request = services.request_closure(action, owner, summary="The new letter is in use everywhere.")
         if variant == 5:
-            services.decide_closure(request, chair, approve=True, reason="", today=today)
+            services.decide_closure(
+                request,
+                chair,
+                approve=True,
+                reason="",
+                today=today,
+                confirm_exception=True,
+                exception_reason="Seen in person.",
+            )
 
 
 def _sign_in(app, user):

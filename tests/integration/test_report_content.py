@@ -179,3 +179,28 @@ def test_the_report_is_rendered_from_its_snapshot_alone(db, make):
         db.session.delete(row)
     db.session.commit()
     assert render_report_html(report.snapshot) == html
+
+
+def test_a_sign_off_without_evidence_shows_the_chairs_reason(db, make):
+    actions = crafted_history(db, make)
+    signed_off = actions["VV-103"]
+    note = "Signed off without evidence: The chair saw the new statements in use."
+    db.session.add(
+        ClosureRequest(
+            action_id=signed_off.id,
+            requested_by_id=signed_off.owner_id,
+            requested_at=at(2026, 11, 18),
+            summary="Every victim is now offered a statement at first contact.",
+            state="approved",
+            decided_at=at(2026, 11, 20),
+            exception_note=note,
+        )
+    )
+    db.session.commit()
+    completed = section(render_report_html(build_snapshot(Q3, today=AFTER_Q3)), "completed")
+    assert completed == (
+        "Completed this quarter VV-103: Offer every victim a Victim Personal Statement "
+        "Signed off on 20 November 2026. Owner: Jordan Blake, Contact Management. "
+        "Every victim is now offered a statement at first contact. "
+        f"{note} Evidence: none attached."
+    )

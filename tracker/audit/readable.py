@@ -15,6 +15,7 @@ KIND_LABELS = {
     "action.created": "Action added",
     "action.updated": "Action changed",
     "action.cancelled": "Action cancelled",
+    "action.reopened": "Action reopened",
     "action.update_posted": "Update posted",
     "action.history_imported": "Action history imported",
     "evidence.added": "Evidence added",
@@ -90,6 +91,8 @@ FIELD_LABELS = {
     "state": "State",
     "expires_at": "Expires",
     "revoked_at": "Revoked",
+    "date_reason": "Reason for the date change",
+    "exception_note": "Reason for signing off anyway",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")

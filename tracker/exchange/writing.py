@@ -198,9 +198,11 @@ def _create_all(rows, actor, source_name):
         owner_name = row.data.owner.name
         timeline.append(
             _entry_row(action, actor, EntryKind.CREATED, f"Action created and assigned to {owner_name}", now)
+            | _imported(source_name, now)
         )
         timeline += [
             _entry_row(action, entry.author or actor, EntryKind.UPDATE, entry.narrative, entry.at, entry)
+            | _imported(source_name, now)
             for entry in entries
         ]
         events.append(
@@ -233,6 +235,11 @@ def _entry_row(action, author, kind, narrative, moment, entry=None):
     }
 
 
+def _imported(source_name, now):
+    """The marks that tell an imported timeline entry from one a person wrote in the tracker."""
+    return {"imported_from": (source_name or "a spreadsheet")[:255], "imported_at": now}
+
+
 def _entries_phrase(entries):
     return f" with {len(entries)} dated update{'s' if len(entries) != 1 else ''}" if entries else ""
 
@@ -240,8 +247,10 @@ def _entries_phrase(entries):
 def _update(row, actor, source_name):
     action = row.action
     if row.data is not None:
+        # A due date the sheet moves is recorded, with where it came from, like any other move.
+        row.data.date_reason = row.data.date_reason or f"Changed by the import of {source_name}"
         edit_action(action, row.data, actor)
-    _add_entries(action, sorted(row.entries, key=entry_moment), actor)
+    _add_entries(action, sorted(row.entries, key=entry_moment), actor, source_name)
     if row.state:
         _post_state(action, row.state, actor, source_name)
     if row.entries:
@@ -277,6 +286,7 @@ def _post_state(action, state, actor, source_name):
         status=action.status,
         progress=action.progress,
         declared_rag=action.declared_rag,
+        **_imported(source_name, utcnow()),
     )
     db.session.add(entry)
     action.last_update_at = entry.created_at
@@ -290,8 +300,8 @@ def _post_state(action, state, actor, source_name):
     )
 
 
-def _add_entries(action, entries, actor):
-    latest = action.last_update_at
+def _add_entries(action, entries, actor, source_name):
+    latest, now = action.last_update_at, utcnow()
     for entry in entries:
         moment = entry_moment(entry)
         db.session.add(
@@ -304,6 +314,7 @@ def _add_entries(action, entries, actor):
                 status=entry.status,
                 progress=entry.progress,
                 declared_rag=entry.rag if entry.rag != Rag.BLUE else None,
+                **_imported(source_name, now),
             )
         )
         latest = moment if latest is None or moment > latest else latest

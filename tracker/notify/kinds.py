@@ -29,6 +29,7 @@ EXTENSION_DECIDED = "extension_decided"
 CLOSURE_REQUESTED = "closure_requested"
 CLOSURE_DECIDED = "closure_decided"
 ACTION_RED = "action_red"
+ACTION_REOPENED = "action_reopened"
 WEEKLY_DIGEST = "weekly_digest"
 ESCALATION_DIGEST = "escalation_digest"
 
@@ -53,6 +54,12 @@ register_mail_kind(
 )
 register_mail_kind(
     CLOSURE_DECIDED, "Closure decided", "To the owner when the chair signs off or refuses a closure.", immediate=True
+)
+register_mail_kind(
+    ACTION_REOPENED,
+    "Action reopened",
+    "To the owner when the chair reopens a completed or cancelled action.",
+    immediate=True,
 )
 register_mail_kind(
     ACTION_RED, "Action turned Red", "To the owner and the chair when an action turns Red.", immediate=True

@@ -111,12 +111,26 @@ def on_closure_decided(action, actor=None, request=None, **_):
     )
 
 
+def on_action_reopened(action, actor=None, reason="", **_):
+    """Tell the owner that a completed or cancelled action is open again, and why."""
+    _send(
+        kinds.ACTION_REOPENED,
+        action.owner,
+        action,
+        template="action_reopened",
+        subject=f"{action.reference} has been reopened",
+        context={"reason": reason},
+        actor=actor,
+    )
+
+
 RECEIVERS = (
     (signals.action_assigned, on_action_assigned),
     (signals.extension_requested, on_extension_requested),
     (signals.extension_decided, on_extension_decided),
     (signals.closure_requested, on_closure_requested),
     (signals.closure_decided, on_closure_decided),
+    (signals.action_reopened, on_action_reopened),
 )
 
 

@@ -151,10 +151,10 @@ def _listed(condition, order, limit):
 
 
 def recent_updates(limit=LIST_LIMIT):
-    """The latest progress updates across the plan, with their actions and authors."""
+    """The latest progress updates people wrote across the plan (not imported ones), with actions and authors."""
     query = (
         select(ActionUpdate)
-        .where(ActionUpdate.kind == EntryKind.UPDATE.value)
+        .where(ActionUpdate.kind == EntryKind.UPDATE.value, ActionUpdate.imported_from.is_(None))
         .options(raiseload(ActionUpdate.evidence), *without_links(ActionUpdate.action))
         .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
         .limit(limit)

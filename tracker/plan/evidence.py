@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import filetype
 from flask import current_app
+from sqlalchemy import select
 
 from tracker.audit.services import record
 from tracker.common.uploads import UploadRefused, check_name
@@ -233,3 +234,13 @@ def add_evidence(action, actor, *, upload=None, link="", description=""):
         check_link(link)
     entry = add_entry(action, actor, EntryKind.EVIDENCE_ADDED, (description or "").strip())
     return attach(action, actor, upload=upload, link=link, description=description, update=entry)
+
+
+def all_evidence(action):
+    """Every file and link attached to the action, newest first."""
+    query = (
+        select(Evidence)
+        .where(Evidence.action_id == action.id)
+        .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
+    )
+    return db.session.scalars(query).unique().all()

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
+    GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -13,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import or_, select
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import Department, Role, User
@@ -163,13 +164,22 @@ class EditActionForm(ActionForm):
 
     original_due_date = GovDateField(
         "Original due date",
-        description="The date first agreed. Reports show it beside the current due date.",
+        description=(
+            "The date first agreed. It is fixed once the action is assigned: "
+            "only an administrator can correct it, giving a reason."
+        ),
         validators=[DateRequired("Enter the original due date")],
     )
     current_due_date = GovDateField(
         "Current due date",
-        description="Approving an extension changes this for you.",
+        description="Approving an extension changes this for you. A later date you set here counts as an extension.",
         validators=[DateRequired("Enter the current due date")],
+    )
+    date_reason = TextAreaField(
+        "Why is the due date changing?",
+        widget=GovTextArea(),
+        description="Only if you change a due date. It is shown in the timeline and the audit log.",
+        validators=[Length(max=2000, message="Reason must be 2,000 characters or fewer")],
     )
 
     def validate_current_due_date(self, field):
@@ -180,6 +190,15 @@ class EditActionForm(ActionForm):
 class CancelForm(FlaskForm):
     reason = _text_area("Why is the action being cancelled?", "Enter why the action is being cancelled")
     submit = SubmitField("Cancel the action", widget=GovSubmitInput())
+
+
+class ReopenForm(FlaskForm):
+    reason = _text_area("Why is the action being reopened?", "Enter why the action is being reopened")
+    submit = SubmitField("Reopen the action", widget=GovSubmitInput())
+
+
+class WithdrawForm(FlaskForm):
+    submit = SubmitField("Withdraw the request", widget=GovSubmitInput())
 
 
 class EvidenceFields:
@@ -268,6 +287,18 @@ class DecisionForm(FlaskForm):
     def validate_reason(self, field):
         if self.decision.data == "refuse" and not (field.data or "").strip():
             raise ValidationError("Enter why you are refusing")
+
+
+class ClosureDecisionForm(DecisionForm):
+    """The sign-off decision, with the chair's confirmation when the action has no evidence or is not at 100%."""
+
+    confirm_exception = BooleanField("I am signing this action off anyway", widget=GovCheckboxInput())
+    exception_reason = TextAreaField(
+        "Why are you signing it off anyway?",
+        widget=GovTextArea(),
+        description="This is shown in the timeline and in the quarterly report.",
+        validators=[Length(max=2000, message="Reason must be 2,000 characters or fewer")],
+    )
 
 
 class EvidenceForm(EvidenceFields, FlaskForm):

@@ -13,7 +13,7 @@ from tracker.common.permissions import ensure, require
 from tracker.extensions import db
 from tracker.plan import bp, services
 from tracker.plan.errors import PlanError, StaleEdit
-from tracker.plan.forms import ActionForm, CancelForm, EditActionForm
+from tracker.plan.forms import ActionForm, CancelForm, EditActionForm, ReopenForm
 from tracker.plan.models import Source
 from tracker.plan.pages import CONFLICT_MESSAGE, actor, commit_or_conflict, load_action, show_error
 from tracker.reference.models import CodeRight, Priority, Touchpoint
@@ -35,6 +35,7 @@ def action_data(form):
         rights=form.chosen(CodeRight, form.rights),
         priorities=form.chosen(Priority, form.priorities),
         touchpoints=form.chosen(Touchpoint, form.touchpoints),
+        date_reason=form.date_reason.data if hasattr(form, "date_reason") else "",
     )
 
 
@@ -159,3 +160,23 @@ def cancel_action(reference):
                 return redirect(url_for("plan.action_detail", reference=action.reference))
             flash(CONFLICT_MESSAGE, "warning")
     return render_template("plan/cancel.html", form=form, action=action)
+
+
+@bp.route("/<reference>/reopen", methods=["GET", "POST"])
+@require("can_manage_plan")
+def reopen_action(reference):
+    """Open a completed or cancelled action again, saying why."""
+    action = load_action(reference)
+    ensure(action.can_decide(actor()))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            services.reopen_action(action, form.reason.data, actor())
+        except PlanError as error:
+            show_error(form, error)
+        else:
+            if commit_or_conflict():
+                flash(f"{action.reference} has been reopened and {action.owner.name} has been told.", "success")
+                return redirect(url_for("plan.action_detail", reference=action.reference))
+            flash(CONFLICT_MESSAGE, "warning")
+    return render_template("plan/reopen.html", form=form, action=action)

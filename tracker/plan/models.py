@@ -94,12 +94,15 @@ class EntryKind(enum.StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_APPROVED = "extension_approved"
     EXTENSION_REFUSED = "extension_refused"
+    EXTENSION_WITHDRAWN = "extension_withdrawn"
     CLOSURE_REQUESTED = "closure_requested"
     CLOSURE_APPROVED = "closure_approved"
     CLOSURE_REFUSED = "closure_refused"
+    CLOSURE_WITHDRAWN = "closure_withdrawn"
     CANCELLED = "cancelled"
     REOPENED = "reopened"
     EVIDENCE_ADDED = "evidence_added"
+    DUE_DATE_MOVED = "due_date_moved"
 
 
 class RequestState(enum.StrEnum):
@@ -254,6 +257,9 @@ class ActionUpdate(db.Model):
     declared_rag: Mapped[str | None] = mapped_column(String(8))
     extension_request_id: Mapped[int | None] = mapped_column(ForeignKey("extension_request.id"))
     closure_request_id: Mapped[int | None] = mapped_column(ForeignKey("closure_request.id"))
+    # Set on entries an import wrote: the file's name and when it was imported. A person's words have neither.
+    imported_from: Mapped[str | None] = mapped_column(String(255))
+    imported_at = mapped_column(UTCDateTime)
 
     action = relationship("Action", back_populates="entries", lazy="joined")
     author = relationship("User", lazy="joined")
@@ -308,6 +314,8 @@ class ClosureRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # "Signed off without evidence: <the chair's reason>", when the chair signed off despite a gap.
+    exception_note: Mapped[str | None] = mapped_column(Text)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     action = relationship("Action", lazy="joined")

@@ -1,14 +1,15 @@
 """The owner's pages: post an update, ask for more time, ask for sign-off, add evidence."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from tracker.common.permissions import ensure
+from tracker.extensions import db
 from tracker.plan import bp, services
 from tracker.plan.errors import PlanError
 from tracker.plan.evidence import add_evidence as add_evidence_to
-from tracker.plan.forms import RAG_HINTS, ClosureForm, EvidenceForm, ExtensionForm, UpdateForm
-from tracker.plan.models import UPDATE_STATUSES, Status
+from tracker.plan.forms import RAG_HINTS, ClosureForm, EvidenceForm, ExtensionForm, UpdateForm, WithdrawForm
+from tracker.plan.models import UPDATE_STATUSES, ClosureRequest, ExtensionRequest, Status
 from tracker.plan.pages import (
     CONFLICT_MESSAGE,
     actor,
@@ -142,3 +143,26 @@ def add_evidence(reference):
     if done:
         return done
     return render_template("plan/evidence.html", form=form, action=action)
+
+
+REQUEST_KINDS = {"extension": ExtensionRequest, "closure": ClosureRequest}
+WITHDRAWN = {
+    "extension": "Your request for more time has been withdrawn.",
+    "closure": "Your request for sign-off has been withdrawn. The action is back in progress.",
+}
+
+
+@bp.route("/<reference>/<any(extension, closure):kind>/<int:request_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_request(reference, kind, request_id):
+    """Confirm, then take back your own request before the chair decides it."""
+    action = load_action(reference)
+    pending = db.session.get(REQUEST_KINDS[kind], request_id)
+    if pending is None or pending.action_id != action.id:
+        abort(404)
+    ensure(action.can_update(actor()))
+    form = WithdrawForm()
+    done = _save_form(form, action, WITHDRAWN[kind], lambda: services.withdraw_request(pending, actor()))
+    if done:
+        return done
+    return render_template("plan/withdraw.html", form=form, action=action, pending=pending, kind=kind)

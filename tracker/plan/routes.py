@@ -14,7 +14,7 @@ from tracker.common.revision import per_revision
 from tracker.common.templating import PLAN_FIRST, add_navigation
 from tracker.extensions import db
 from tracker.plan import bp
-from tracker.plan.evidence import size_text
+from tracker.plan.evidence import all_evidence, size_text
 from tracker.plan.models import OPEN_STATUSES, Action, Evidence, Rag, Status
 from tracker.plan.pages import load_action, rag_of, rags_of
 from tracker.plan.queries import DUE_WINDOWS, SORTS, ActionFilters, filtered_actions, without_links
@@ -160,15 +160,7 @@ def action_detail(reference):
 
     def action_html():
         action = load_action(reference)
-        evidence = (
-            db.session.scalars(
-                select(Evidence)
-                .where(Evidence.action_id == action.id)
-                .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
-            )
-            .unique()
-            .all()
-        )
+        evidence = all_evidence(action)
         body = render_template(
             "plan/_action_detail_body.html",
             action=action,

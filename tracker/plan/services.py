@@ -17,8 +17,11 @@ from tracker.plan.decisions import (  # noqa: F401
     pending_extension,
     request_closure,
     request_extension,
+    signoff_exception,
     withdraw_pending,
+    withdraw_request,
 )
+from tracker.plan.due_dates import check_date_changes, move_current_due_date
 from tracker.plan.errors import PlanError, StaleEdit
 from tracker.plan.evidence import attach, check_link
 from tracker.plan.models import (
@@ -77,6 +80,8 @@ class ActionData:
     rights: list = None
     priorities: list = None
     touchpoints: list = None
+    # Why the chair moves the current due date, or an admin corrects the original one.
+    date_reason: str = ""
 
 
 def next_reference():
@@ -168,13 +173,17 @@ def check_version(record_, expected_version):
 
 
 def edit_action(action, data: ActionData, actor, expected_version=None):
-    """Change an action's details; reassigning tells the new owner."""
+    """Change an action's details; reassigning tells the new owner. Moving a due date needs a reason."""
     if not action.can_edit(actor):
         raise PermissionError("Only the chair or an administrator can change actions")
     check_version(action, expected_version)
     if not action.is_open:
         raise PlanError("A closed action cannot be changed")
     _check_data(data)
+    new_due = data.current_due_date or action.current_due_date
+    reason = check_date_changes(
+        action, actor, original_due_date=data.original_due_date, current_due_date=new_due, reason=data.date_reason
+    )
     before = snapshot(action)
     previous_owner = action.owner
     for name in EDITABLE_FIELDS:
@@ -184,24 +193,35 @@ def edit_action(action, data: ActionData, actor, expected_version=None):
         elif name == "department":
             value = value or data.owner.department
         elif name == "current_due_date":
-            value = value or action.current_due_date
+            continue  # moved below, through the one path that counts extensions
         elif isinstance(value, str):
             value = value.strip()
         setattr(action, name, value)
+    if new_due == data.original_due_date and not action.extension_count:
+        action.current_due_date = new_due  # an unextended action's dates corrected together: no extension
+    else:
+        move_current_due_date(action, actor, new_due, reason)
     after = snapshot(action)
     changes = {k: (before[k], after[k]) for k in after if before[k] != after[k]}
     if not changes:
         return {}
     db.session.flush()
+    audited = {**changes, **({"date_reason": (None, reason)} if reason else {})}
     record(
-        "action.updated", actor=actor, obj=action, action=action, summary=f"Changed {action.reference}", changes=changes
+        "action.updated", actor=actor, obj=action, action=action, summary=f"Changed {action.reference}", changes=audited
     )
     if previous_owner.id != action.owner.id:
         add_entry(action, actor, EntryKind.ASSIGNED, f"Reassigned from {previous_owner.name} to {action.owner.name}")
         signals.action_assigned.send(action, actor=actor, previous_owner=previous_owner)
-    edited = [name for name in changes if name not in ("owner", "department")]
+    moved_alone = "current_due_date" in changes and "original_due_date" not in changes
+    edited = [
+        name
+        for name in changes
+        if name not in ("owner", "department") and not (moved_alone and name == "current_due_date")
+    ]
     if edited:
-        add_entry(action, actor, EntryKind.EDITED, "Changed " + ", ".join(FIELD_NAMES[k] for k in edited))
+        note = f"\n\nReason: {reason}" if "original_due_date" in edited else ""
+        add_entry(action, actor, EntryKind.EDITED, "Changed " + ", ".join(FIELD_NAMES[k] for k in edited) + note)
     return changes
 
 
@@ -214,7 +234,7 @@ def cancel_action(action, reason, actor):
     if not action.is_open:
         raise PlanError("Only an open action can be cancelled")
     old = action.status
-    withdraw_pending(action, "The action was cancelled")
+    withdraw_pending(action, "Closed because the action was cancelled", actor=actor)
     action.status = Status.CANCELLED.value
     action.cancel_reason = reason.strip()
     add_entry(action, actor, EntryKind.CANCELLED, reason.strip(), status=action.status)
@@ -227,6 +247,29 @@ def cancel_action(action, reason, actor):
         changes={"status": (old, action.status), "cancel_reason": (None, action.cancel_reason)},
     )
     signals.action_cancelled.send(action, actor=actor, reason=reason.strip())
+    return action
+
+
+def reopen_action(action, reason, actor):
+    """Open a completed or cancelled action again, saying why; the owner is told."""
+    if not action.can_decide(actor):
+        raise PermissionError("Only the chair or an administrator can reopen actions")
+    if action.is_open:
+        raise PlanError("Only a completed or cancelled action can be reopened")
+    if not (reason or "").strip():
+        raise PlanError("Enter why the action is being reopened", "reason")
+    before = {"status": action.status, "completed_on": action.completed_on, "cancel_reason": action.cancel_reason}
+    action.status, action.completed_on, action.cancel_reason = Status.IN_PROGRESS.value, None, None
+    add_entry(action, actor, EntryKind.REOPENED, reason.strip(), status=action.status)
+    record(
+        "action.reopened",
+        actor=actor,
+        obj=action,
+        action=action,
+        summary=f"Reopened {action.reference}",
+        changes={**{k: (v, getattr(action, k)) for k, v in before.items()}, "reason": (None, reason.strip())},
+    )
+    signals.action_reopened.send(action, actor=actor, reason=reason.strip())
     return action
 
 

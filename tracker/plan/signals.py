@@ -65,3 +65,5 @@ closure_requested = _signals.signal("closure-requested")
 closure_decided = _signals.signal("closure-decided")
 # kwargs: actor, reason
 action_cancelled = _signals.signal("action-cancelled")
+# kwargs: actor, reason (a completed or cancelled action is open again)
+action_reopened = _signals.signal("action-reopened")

@@ -17,12 +17,15 @@ HEADINGS = {
     EntryKind.EXTENSION_REQUESTED: "More time asked for",
     EntryKind.EXTENSION_APPROVED: "Extension approved",
     EntryKind.EXTENSION_REFUSED: "Extension refused",
+    EntryKind.EXTENSION_WITHDRAWN: "Request for more time withdrawn",
     EntryKind.CLOSURE_REQUESTED: "Sign-off asked for",
     EntryKind.CLOSURE_APPROVED: "Signed off as complete",
     EntryKind.CLOSURE_REFUSED: "Sign-off refused",
+    EntryKind.CLOSURE_WITHDRAWN: "Request for sign-off withdrawn",
     EntryKind.CANCELLED: "Action cancelled",
     EntryKind.REOPENED: "Action reopened",
     EntryKind.EVIDENCE_ADDED: "Evidence added",
+    EntryKind.DUE_DATE_MOVED: "Due date moved by the chair",
 }
 
 
@@ -42,6 +45,8 @@ def heading(entry):
     request = entry.extension_request
     if request is not None and kind == EntryKind.EXTENSION_REQUESTED:
         text += f": due date {long_date(request.previous_due_date)} to {long_date(request.new_due_date)}"
+    elif request is not None and kind == EntryKind.DUE_DATE_MOVED:
+        text += f": now due {long_date(request.new_due_date)}, counted as an extension"
     elif request is not None and kind == EntryKind.EXTENSION_APPROVED:
         text += f": now due {long_date(request.new_due_date)}"
     return text
@@ -76,3 +81,17 @@ def timeline_page(action, page=1, per_page=TIMELINE_PAGE_SIZE):
         .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def latest_update(action):
+    """The newest progress update a person wrote on the action (not an imported one), or None."""
+    return db.session.scalar(
+        select(ActionUpdate)
+        .where(
+            ActionUpdate.action_id == action.id,
+            ActionUpdate.kind == EntryKind.UPDATE.value,
+            ActionUpdate.imported_from.is_(None),
+        )
+        .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
+        .limit(1)
+    )

@@ -57,6 +57,8 @@ class Entry:
     progress: int | None
     declared_rag: str | None
     author: str
+    # The file an import brought it from; None for what a person wrote in the tracker.
+    imported_from: str | None = None
 
 
 @dataclass
@@ -76,6 +78,8 @@ class Timeline:
     entries: dict = field(default_factory=lambda: defaultdict(list))
     extensions: dict = field(default_factory=lambda: defaultdict(list))
     closures: dict = field(default_factory=dict)
+    # The chair's reason for signing off without evidence or below 100%, by action.
+    signoff_notes: dict = field(default_factory=dict)
     evidence: dict = field(default_factory=lambda: defaultdict(list))
 
 
@@ -94,14 +98,15 @@ def load_timeline(action_ids) -> Timeline:
             ActionUpdate.status,
             ActionUpdate.progress,
             ActionUpdate.declared_rag,
+            ActionUpdate.imported_from,
             User.name,
         )
         .outerjoin(User, User.id == ActionUpdate.author_id)
         .where(ActionUpdate.action_id.in_(ids))
         .order_by(ActionUpdate.created_at, ActionUpdate.id)
     )
-    for action_id, *values, author in entry_rows:
-        timeline.entries[action_id].append(Entry(*values, author=author or "Unknown"))
+    for action_id, *values, imported_from, author in entry_rows:
+        timeline.entries[action_id].append(Entry(*values, author=author or "Unknown", imported_from=imported_from))
     extension_rows = db.session.execute(
         select(
             ExtensionRequest.action_id,
@@ -118,12 +123,13 @@ def load_timeline(action_ids) -> Timeline:
     for action_id, *values in extension_rows:
         timeline.extensions[action_id].append(Extension(*values))
     closure_rows = db.session.execute(
-        select(ClosureRequest.action_id, ClosureRequest.summary)
+        select(ClosureRequest.action_id, ClosureRequest.summary, ClosureRequest.exception_note)
         .where(ClosureRequest.action_id.in_(ids), ClosureRequest.state == RequestState.APPROVED.value)
         .order_by(ClosureRequest.decided_at, ClosureRequest.id)
     )
-    for action_id, summary in closure_rows:
+    for action_id, summary, note in closure_rows:
         timeline.closures[action_id] = summary
+        timeline.signoff_notes[action_id] = note
     evidence_rows = db.session.execute(
         select(Evidence.action_id, Evidence.is_link, Evidence.description, Evidence.filename, Evidence.url)
         .where(Evidence.action_id.in_(ids))
@@ -191,10 +197,15 @@ def state_as_at(action, day: date, timeline: Timeline) -> ActionState:
 
 
 def latest_commentary(action_id, day: date, timeline: Timeline):
-    """The newest progress update with a narrative on or before the day, as plain data."""
+    """The newest progress update a person wrote, with a narrative, on or before the day, as plain data.
+
+    Entries an import wrote are left out: the board reads only people's own words as commentary.
+    """
     cutoff = end_of_day(day)
     for entry in reversed(timeline.entries.get(action_id, [])):
-        if entry.created_at < cutoff and entry.kind == EntryKind.UPDATE.value and entry.narrative.strip():
+        if entry.imported_from or entry.kind != EntryKind.UPDATE.value:
+            continue
+        if entry.created_at < cutoff and entry.narrative.strip():
             return {"on": local_date(entry.created_at).isoformat(), "author": entry.author, "text": entry.narrative}
     return None
 

@@ -118,6 +118,7 @@ def _action_row(action, quarter, as_at, timeline, thresholds, rights):
         "latest_update": history.latest_commentary(action.id, as_at, timeline),
         "updates_in_quarter": history.updates_between(action.id, quarter.start, as_at, timeline),
         "closure_summary": timeline.closures.get(action.id) if completed_on else None,
+        "signoff_note": timeline.signoff_notes.get(action.id) if completed_on else None,
         "evidence": timeline.evidence.get(action.id, []) if completed_on else [],
         "cancel_reason": action.cancel_reason if state.status == Status.CANCELLED.value else None,
     }
