@@ -1,7 +1,7 @@
 """The chair's reason for signing an action off without evidence or below 100% progress.
 
 Revision ID: plan2_0005
-Revises: perf_0004
+Revises: oidc_0005
 Create Date: 2026-12-03 01:35:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "plan2_0005"
-down_revision = "perf_0004"
+down_revision = "oidc_0005"
 branch_labels = None
 depends_on = None
 
