@@ -84,6 +84,7 @@ def queue_every_kind_of_mail(make):
     extension.state = closure.state = "approved"
     signals.extension_decided.send(action, actor=chair, request=extension)
     signals.closure_decided.send(action, actor=chair, request=closure)
+    signals.action_reopened.send(action, actor=chair, reason="The letter was never sent.")
     create_user(name="New Person", email="new.person@example.org", role="viewer")
     queue_assignment_summaries({owner: [action]}, "batch-1", "plan.xlsx", chair)
     send_red_alerts(now)

@@ -211,6 +211,30 @@ CASES = {
         ]
         + FOOTER,
     ),
+    "action_reopened": lambda p: (
+        "action_reopened",
+        p.owner,
+        {"actor": p.chair, "reason": "The new letter was never sent out.", "link": LINK},
+        [
+            "Victims Code Action Tracker",
+            "",
+            "Hello Lee Lead,",
+            "",
+            "Cat Chair reopened VV-101. It is in progress again and needs your updates.",
+            "",
+            "Their reason:",
+            "The new letter was never sent out.",
+            "",
+            "VV-101: Revise the acknowledgement letter",
+            "Owner: Lee Lead (Contact Management)",
+            "Due date: 31 March 2027",
+            "",
+            "Open the action:",
+            "http://127.0.0.1:5000/actions/VV-101",
+            "",
+        ]
+        + FOOTER,
+    ),
     "action_red": lambda p: (
         "action_red",
         p.owner,
