@@ -16,7 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.access import all_rules
 from tests.browser.axe import install_axe
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import MarkupWatch, sign_in
 
 AUDIT_ROLES = ("anon", "viewer", "lead", "chair", "admin")
 DESKTOP = {"width": 1280, "height": 900}
@@ -81,12 +81,14 @@ class AuditSite:
     focus_walked: set = field(default_factory=set)  # endpoints already walked with the Tab key
     not_pages: set = field(default_factory=set)  # endpoints found to answer with a file or JSON
     _pages: dict = field(default_factory=dict)
+    _watches: list = field(default_factory=list)  # every page each context loads, read for markup shown as text
 
     def page_as(self, role, viewport=DESKTOP):
         """A tab signed in as the role (or signed out for anon), made once per screen size and reused."""
         key = (role, viewport["width"], viewport["height"])
         if key not in self._pages:
             context = self.browser.new_context(base_url=self.base_url, viewport=viewport)
+            self._watches.append(MarkupWatch(context))
             install_axe(context)
             page = context.new_page()
             page.set_default_timeout(10_000)
@@ -136,6 +138,8 @@ class AuditSite:
         for page in self._pages.values():
             page.context.close()
         self._pages.clear()
+        for watch in self._watches:
+            watch.assert_clean()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import audit, install_axe, report
+from tests.browser.conftest import MarkupWatch
 from tests.oidc_provider import CALLBACK_PATH, free_port, running_provider, single_sign_on
 
 
@@ -67,6 +68,7 @@ def test_an_unknown_person_is_told_to_ask_an_administrator(page, sso):
 def test_the_single_sign_on_pages_pass_axe(app, browser, live_server, db, make, sso):
     make.user("viewer", email="pat@force.example")
     context = browser.new_context(base_url=live_server)
+    watch = MarkupWatch(context)
     install_axe(context)
     page = context.new_page()
     violations = []
@@ -96,4 +98,5 @@ def test_the_single_sign_on_pages_pass_axe(app, browser, live_server, db, make, 
     app.config.update(OIDC_ISSUER=f"http://127.0.0.1:{free_port()}")
     check("/sign-in/organisation", "Your organisation's sign-in service is not available", 502)
     context.close()
+    watch.assert_clean()
     assert not violations, report(violations)
