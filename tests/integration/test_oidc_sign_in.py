@@ -199,3 +199,37 @@ def _href(html, selector):
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(html, "html.parser").select_one(selector)["href"]
+
+
+def test_with_passwords_off_a_new_person_gets_no_password_invitation(app, client, db, make, auth, sso):
+    """An invitation to choose a password would lead to a turned-off page: only break-glass admins get one."""
+    from tracker.notify.models import OutboundEmail
+
+    auth.sign_in(make.user("admin", email="root@force.example"))
+    app.config.update(PASSWORD_SIGN_IN=False, PASSWORD_BREAK_GLASS_EMAILS=["second.root@force.example"])
+
+    def add(name, email, role):
+        form = {"name": name, "email": email, "role": role, "department_id": "", "password": ""}
+        return banner(client.post("/admin/users/new", data=form, follow_redirects=True).text)
+
+    assert add("Pat Viewer", "pat@force.example", "viewer") == (
+        "Pat Viewer has been added. They sign in with their organisation account: no invitation is sent."
+    )
+    assert (
+        add("Sam Root", "second.root@force.example", "admin") == "Sam Root has been added. An invitation is on its way."
+    )
+    invited = db.session.scalars(select(OutboundEmail.to_address).where(OutboundEmail.kind == "invitation")).all()
+    assert invited == ["second.root@force.example"]
+
+
+def test_with_passwords_off_the_account_page_offers_no_password_change(app, client, db, make, auth, sso):
+    viewer = make.user("viewer", email="pat@force.example")
+    auth.sign_in(viewer)
+    app.config.update(PASSWORD_SIGN_IN=False)
+    page = client.get("/account").text
+    assert "Change your password" not in texts(page, "main h2")
+    assert visible_text(page, "main h2 + p.govuk-body") == (
+        "You sign in with your organisation account, so the tracker holds no password for you."
+    )
+    sent = {"pw-current_password": "x", "pw-new_password": "y" * 20, "pw-confirm_password": "y" * 20, "pw-submit": "y"}
+    assert client.post("/account", data=sent).status_code == 403

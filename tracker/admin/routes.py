@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tracker.admin import bp, leavers, services
 from tracker.admin.forms import DepartmentForm, EditDepartmentForm, EditUserForm, NewUserForm
 from tracker.auth.models import Department, User
+from tracker.auth.services import password_sign_in_open_to
 from tracker.common.concurrency import EditConflict, show_conflict
 from tracker.common.permissions import require
 from tracker.common.templating import ADMINISTRATION, add_navigation
@@ -28,6 +29,14 @@ def users():
     return render_template("admin/users.html", page=page)
 
 
+def _how_they_sign_in(password, user):
+    if password:
+        return "They can sign in with the password you set."
+    if password_sign_in_open_to(user.email):
+        return "An invitation is on its way."
+    return "They sign in with their organisation account: no invitation is sent."
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @require("can_manage_users")
 def new_user():
@@ -42,7 +51,7 @@ def new_user():
             password=form.password.data or None,
         )
         db.session.commit()
-        how = "They can sign in with the password you set." if form.password.data else "An invitation is on its way."
+        how = _how_they_sign_in(form.password.data, user)
         flash(f"{user.name} has been added. {how}", "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)

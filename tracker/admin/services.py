@@ -2,7 +2,7 @@
 
 from tracker.audit.services import record
 from tracker.auth.models import Department, User
-from tracker.auth.services import INVITATION_HOURS, create_reset_token, normalise_email
+from tracker.auth.services import INVITATION_HOURS, create_reset_token, normalise_email, password_sign_in_open_to
 from tracker.extensions import db
 from tracker.notify.services import email_link, queue_email
 
@@ -14,7 +14,7 @@ def _snapshot(user):
 
 
 def create_user(*, name, email, role, department_id=None, password=None):
-    """Add a user; without a password, queue an invitation to choose one."""
+    """Add a user; without a password, queue an invitation to choose one (unless they sign in only through the provider)."""
     user = User(name=name.strip(), email=normalise_email(email), role=role, department_id=department_id or None)
     if password:
         user.set_password(password)
@@ -26,7 +26,7 @@ def create_user(*, name, email, role, department_id=None, password=None):
         summary=f"Created {user.email} as {user.role_label}",
         changes={k: (None, v) for k, v in _snapshot(user).items()},
     )
-    if not password:
+    if not password and password_sign_in_open_to(user.email):
         secret = create_reset_token(user, hours=INVITATION_HOURS)
         link = email_link("auth.reset_password", token=secret)
         queue_email(

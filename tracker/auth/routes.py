@@ -5,6 +5,7 @@ from functools import partial
 from urllib.parse import urlsplit
 
 from flask import (
+    abort,
     copy_current_request_context,
     current_app,
     flash,
@@ -150,6 +151,8 @@ def account():
             return redirect(url_for("auth.account"))
     elif request.method == "POST":
         form = password_form
+        if not services.password_sign_in_open_to(current_user.email):
+            abort(403)
         if password_form.validate_on_submit():
             if not current_user.check_password(password_form.current_password.data):
                 password_form.current_password.errors.append("Your current password is not right")
@@ -159,9 +162,15 @@ def account():
                 start_session(current_user._get_current_object())
                 flash("Your password has been changed. Other devices have been signed out.", "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=password_form, preferences=preferences, form=form), (
-        200 if not form or not form.errors else 400
+    uses_password = services.password_sign_in_open_to(current_user.email)
+    page = render_template(
+        "auth/account.html",
+        password_form=password_form,
+        preferences=preferences,
+        form=form,
+        uses_password=uses_password,
     )
+    return page, (200 if not form or not form.errors else 400)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

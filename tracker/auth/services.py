@@ -33,11 +33,16 @@ def user_by_email(email):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def password_sign_in_open_to(email):
+    """Whether this address may use a password: passwords are on, or it is a named break-glass administrator."""
+    config = current_app.config
+    return config["PASSWORD_SIGN_IN"] or normalise_email(email) in config["PASSWORD_BREAK_GLASS_EMAILS"]
+
+
 def password_allowed(email):
     """False when passwords are off and the address is not a named break-glass administrator; audited."""
-    config = current_app.config
     email = normalise_email(email)
-    if config["PASSWORD_SIGN_IN"] or email in config["PASSWORD_BREAK_GLASS_EMAILS"]:
+    if password_sign_in_open_to(email):
         return True
     record(
         "auth.password_sign_in_refused",
