@@ -118,6 +118,7 @@ class TrackerScheduler:
         self.has_lease = False
         self.stopped = False
         self._catch_up_lock = threading.Lock()
+        self._catching_up = threading.local()
         scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
         self.scheduler = scheduler_class(
             timezone=ZoneInfo(app.config["TIMEZONE"]),
@@ -129,6 +130,8 @@ class TrackerScheduler:
         )
 
     def _renew(self):
+        if self.stopped:
+            return False, False
         held = hold_lease(self.holder, utcnow(), self.lease_seconds)
         newly = held and not self.has_lease
         self.has_lease = held
@@ -152,13 +155,24 @@ class TrackerScheduler:
 
     def catch_up(self):
         """Run every job whose scheduled run was missed, or stopped part-way, while this process did not hold the lease."""
+        if getattr(self._catching_up, "active", False):
+            # A fire inside this thread's own catch-up that took the lease again: the outer pass runs what was missed.
+            return []
         with self._catch_up_lock:
-            with self.app.app_context():
-                missed = missed_jobs(self.jobs.values(), self.app.config, utcnow())
-            for job in missed:
-                log.info("catching up missed job %s", job["id"])
-                self.fire(job["id"])
-        return [job["id"] for job in missed]
+            self._catching_up.active = True
+            try:
+                with self.app.app_context():
+                    missed = missed_jobs(self.jobs.values(), self.app.config, utcnow())
+                ran = []
+                for job in missed:
+                    if self.stopped:
+                        break
+                    log.info("catching up missed job %s", job["id"])
+                    self.fire(job["id"])
+                    ran.append(job["id"])
+                return ran
+            finally:
+                self._catching_up.active = False
 
     def fire(self, job_id):
         """Run a job now if this process holds the lease; a fire that takes the lease catches up first."""
@@ -167,6 +181,8 @@ class TrackerScheduler:
         if not held:
             return None
         if newly and job_id in self.take_over():
+            return None
+        if self.stopped:
             return None
         with self.app.app_context():
             g.scheduler_holder = self.holder

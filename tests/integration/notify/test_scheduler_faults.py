@@ -4,6 +4,7 @@ lease catches up, and a crashed scheduler's claimed mail is freed as soon as the
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import date, timedelta
 
@@ -43,6 +44,35 @@ def test_a_scheduled_fire_that_takes_the_lease_catches_up_first(db, app):
     assert scheduler.has_lease
     assert calls == ["test.missed", "test.fired"]
     scheduler.shutdown()
+
+
+def test_a_scheduler_stopped_during_its_catch_up_finishes_the_job_in_hand_and_runs_no_more(db, app):
+    calls = []
+    holder = {}
+
+    def stop_here(now):
+        calls.append("stopped inside")
+        holder["scheduler"].shutdown()
+        return "ran"
+
+    jobs = [
+        {"id": "test.first", "func": stop_here, "cron": {"day_of_week": "mon"}},
+        {
+            "id": "test.second",
+            "func": lambda now: calls.append("after the stop") or "ran",
+            "cron": {"day_of_week": "mon"},
+        },
+    ]
+    scheduler = holder["scheduler"] = TrackerScheduler(app, jobs=jobs)
+    catching_up = threading.Thread(target=scheduler.heartbeat, daemon=True)
+
+    catching_up.start()
+    catching_up.join(20)
+
+    assert not catching_up.is_alive(), "the catch-up never returned after the scheduler was stopped"
+    assert calls == ["stopped inside"]
+    assert not scheduler.has_lease
+    assert db.session.get(JobRun, "test.second") is None
 
 
 def test_mail_claimed_by_a_crashed_scheduler_is_freed_when_the_lease_passes_on(db, make, app):
