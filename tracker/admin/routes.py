@@ -9,6 +9,7 @@ from tracker.admin.forms import DepartmentForm, EditDepartmentForm, EditUserForm
 from tracker.auth.models import Department, User
 from tracker.auth.services import password_sign_in_open_to
 from tracker.common.concurrency import EditConflict, show_conflict
+from tracker.common.input import page_number
 from tracker.common.permissions import require
 from tracker.common.templating import ADMINISTRATION, add_navigation
 from tracker.extensions import db
@@ -25,7 +26,7 @@ def _int_or_none(value):
 def users():
     """List every user with role, department and whether they are active."""
     query = select(User).order_by(User.active.desc(), User.name)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
     return render_template("admin/users.html", page=page)
 
 

@@ -12,6 +12,7 @@ from tracker.audit.readable import field_label, kind_label, readable_value
 from tracker.audit.search import KINDS, AuditFilters, search_events
 from tracker.common.dates import local_today
 from tracker.common.fields import GovDateField
+from tracker.common.input import page_number
 from tracker.common.permissions import require
 from tracker.common.templating import ADMINISTRATION, add_navigation
 from tracker.extensions import db
@@ -66,9 +67,7 @@ def audit_log():
     """Search every audit event by person, action, kind and date, newest first."""
     form = AuditSearchForm(request.args)
     filters = _filters(form)
-    page = db.paginate(
-        search_events(filters), page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False
-    )
+    page = db.paginate(search_events(filters), page=page_number(), per_page=PAGE_SIZE, error_out=False)
     args = {key: request.args.getlist(key) for key in request.args if key != "page"}
     action_ids = {event.action_id for event in page.items if event.action_id}
     references = (

@@ -7,7 +7,7 @@ once, here, keeps every form, filter and API of every feature safe without each 
 
 import re
 
-from flask import Request, abort, current_app, has_app_context
+from flask import Request, abort, current_app, has_app_context, request
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter
 
@@ -96,3 +96,17 @@ def is_whole_number(text, max_digits=9):
     """True for ASCII digits only, few enough to fit a database integer: str.isdigit() also takes
     "²" and "①", which int() then refuses, and any length, which a database cannot hold."""
     return isinstance(text, str) and 0 < len(text) <= max_digits and text.isascii() and text.isdigit()
+
+
+# The last page any list may be asked for: far beyond any plan, well inside a database's OFFSET.
+LAST_PAGE = 100_000
+
+
+def page_number():
+    """The list page asked for with ?page=: 1 when none is given; 404 for anything no list can have."""
+    value = request.args.get("page", "")
+    if value == "":
+        return 1
+    if not is_whole_number(value, max_digits=6) or not 1 <= int(value) <= LAST_PAGE:
+        abort(404)
+    return int(value)

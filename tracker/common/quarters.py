@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# Financial years a quarter may start in: a plan's dates fall far inside these, and any date of them is real.
+FIRST_YEAR, LAST_YEAR = 1990, 2199
 _PATTERN = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2})\s*[-\s]?\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
@@ -21,6 +23,10 @@ class Quarter:
         if not match:
             raise ValueError(f"'{text}' is not a quarter like 2026/27 Q3")
         start, end, number = int(match[1]), int(match[2]), int(match[3])
+        if not FIRST_YEAR <= start <= LAST_YEAR:
+            raise ValueError(
+                f"'{text}' is not a quarter the tracker can hold: years run from {FIRST_YEAR} to {LAST_YEAR}"
+            )
         if (start + 1) % 100 != end:
             raise ValueError(f"'{text}' is not a financial year: {start}/{(start + 1) % 100:02d} is")
         return cls(start, number)

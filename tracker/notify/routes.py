@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from tracker.common.input import page_number
 from tracker.common.permissions import require
 from tracker.common.templating import add_navigation
 from tracker.extensions import db
@@ -28,7 +29,7 @@ def outbox_list():
     state = request.args.get("state", "")
     if state not in outbox.STATE_LABELS:
         state = ""
-    page = db.paginate(outbox.outbox_query(state or None), per_page=50, error_out=False)
+    page = db.paginate(outbox.outbox_query(state or None), page=page_number(), per_page=50, error_out=False)
     return render_template(
         "notify/outbox.html",
         page=page,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Department, User
 from tracker.common.dates import local_today
+from tracker.common.input import page_number
 from tracker.common.revision import per_revision
 from tracker.common.templating import PLAN_FIRST, add_navigation
 from tracker.extensions import db
@@ -32,7 +33,7 @@ SEVERITY = {Rag.RED.value: 0, Rag.AMBER.value: 1, Rag.GREEN.value: 2, Rag.BLUE.v
 
 
 def _page_number():
-    return request.args.get("page", 1, type=int) or 1
+    return page_number()
 
 
 def filter_choices():
