@@ -1,6 +1,7 @@
 """What the quarterly report says, checked on a crafted two-quarter history."""
 
 import re
+from datetime import date
 from html import unescape
 
 from sqlalchemy import select
@@ -15,7 +16,8 @@ from tests.integration.report_history import (
     at,
     crafted_history,
 )
-from tracker.plan.models import ClosureRequest, Evidence
+from tracker.plan.due_dates import move_current_due_date
+from tracker.plan.models import ActionUpdate, ClosureRequest, Evidence
 from tracker.reports.models import Report, ReportNotes
 from tracker.reports.render import render_report_html
 from tracker.reports.services import build_report
@@ -204,3 +206,59 @@ def test_a_sign_off_without_evidence_shows_the_chairs_reason(db, make):
         "Every victim is now offered a statement at first contact. "
         f"{note} Evidence: none attached."
     )
+
+
+def _chair_moves(db, make, action, new_due, when):
+    """The chair moves the due date through the service; its records are then dated inside the quarter."""
+    chair = make.user("chair", name="Sam Carter")
+    request = move_current_due_date(action, chair, new_due, "Agreed at the Champions meeting.")
+    db.session.flush()
+    written = db.session.scalars(
+        select(ActionUpdate).where(ActionUpdate.action_id == action.id, ActionUpdate.kind == "due_date_moved")
+    ).all()
+    for entry in written:
+        db.session.delete(entry)
+        db.session.add(
+            ActionUpdate(
+                action_id=action.id,
+                author_id=chair.id,
+                created_at=when,
+                kind=entry.kind,
+                narrative=entry.narrative,
+                extension_request_id=entry.extension_request_id,
+                due_date_before=entry.due_date_before,
+            )
+        )
+    if request is not None:
+        request.requested_at = request.decided_at = when
+    db.session.commit()
+
+
+def test_a_chairs_later_due_date_counts_as_moved_in_the_report_like_an_approved_extension(db, make):
+    actions = crafted_history(db, make)
+    _chair_moves(db, make, actions["VV-105"], date(2027, 12, 31), at(2026, 11, 5))
+
+    snapshot = build_snapshot(Q3, today=AFTER_Q3)
+    assert snapshot["movement"]["extended"] == ["VV-101", "VV-105"]
+    rows = {row["reference"]: row for row in snapshot["actions"]}
+    assert rows["VV-105"]["extension_count"] == 1 and rows["VV-105"]["current_due"] == "2027-12-31"
+    summary = section(render_report_html(snapshot), "summary")
+    assert "1 recovered from Red and 2 given a later due date." in summary
+
+    # As at the end of Q2, before the move, the plan had the old date and no extension.
+    q2 = {row["reference"]: row for row in build_snapshot(Q2, today=AFTER_Q3)["actions"]}
+    assert q2["VV-105"]["extension_count"] == 0 and q2["VV-105"]["current_due"] == "2027-09-30"
+
+
+def test_a_due_date_brought_forward_is_not_reported_as_moved_later(db, make):
+    actions = crafted_history(db, make)
+    _chair_moves(db, make, actions["VV-105"], date(2027, 6, 30), at(2026, 11, 5))
+
+    snapshot = build_snapshot(Q3, today=AFTER_Q3)
+    assert snapshot["movement"]["extended"] == ["VV-101"]
+    rows = {row["reference"]: row for row in snapshot["actions"]}
+    assert rows["VV-105"]["extension_count"] == 0 and rows["VV-105"]["current_due"] == "2027-06-30"
+
+    # As at the end of Q2, before it was brought forward, the action was due on its old date.
+    q2 = {row["reference"]: row for row in build_snapshot(Q2, today=AFTER_Q3)["actions"]}
+    assert q2["VV-105"]["current_due"] == "2027-09-30"

@@ -43,7 +43,7 @@ def move_current_due_date(action, actor, new_due_date, reason):
     if new_due_date < previous:
         action.current_due_date = new_due_date
         moved = f"Brought forward from {long_date(previous)} to {long_date(new_due_date)}."
-        add_entry(action, actor, EntryKind.DUE_DATE_MOVED, f"{moved}\n\n{reason}")
+        add_entry(action, actor, EntryKind.DUE_DATE_MOVED, f"{moved}\n\n{reason}", due_date_before=previous)
         return None
     request = ExtensionRequest(
         action=action,
@@ -59,5 +59,7 @@ def move_current_due_date(action, actor, new_due_date, reason):
     db.session.add(request)
     db.session.flush()
     apply_extension(action, request)
-    add_entry(action, actor, EntryKind.DUE_DATE_MOVED, reason, extension_request_id=request.id)
+    add_entry(
+        action, actor, EntryKind.DUE_DATE_MOVED, reason, extension_request_id=request.id, due_date_before=previous
+    )
     return request

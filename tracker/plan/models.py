@@ -260,6 +260,8 @@ class ActionUpdate(db.Model):
     # Set on entries an import wrote: the file's name and when it was imported. A person's words have neither.
     imported_from: Mapped[str | None] = mapped_column(String(255))
     imported_at = mapped_column(UTCDateTime)
+    # Set on the chair's due-date moves: the current due date until then, so the plan can be read as it stood.
+    due_date_before = mapped_column(Date)
 
     action = relationship("Action", back_populates="entries", lazy="joined")
     author = relationship("User", lazy="joined")

@@ -59,6 +59,8 @@ class Entry:
     author: str
     # The file an import brought it from; None for what a person wrote in the tracker.
     imported_from: str | None = None
+    # On the chair's due-date moves: the current due date until the move.
+    due_date_before: date | None = None
 
 
 @dataclass
@@ -99,14 +101,17 @@ def load_timeline(action_ids) -> Timeline:
             ActionUpdate.progress,
             ActionUpdate.declared_rag,
             ActionUpdate.imported_from,
+            ActionUpdate.due_date_before,
             User.name,
         )
         .outerjoin(User, User.id == ActionUpdate.author_id)
         .where(ActionUpdate.action_id.in_(ids))
         .order_by(ActionUpdate.created_at, ActionUpdate.id)
     )
-    for action_id, *values, imported_from, author in entry_rows:
-        timeline.entries[action_id].append(Entry(*values, author=author or "Unknown", imported_from=imported_from))
+    for action_id, *values, imported_from, due_date_before, author in entry_rows:
+        timeline.entries[action_id].append(
+            Entry(*values, author=author or "Unknown", imported_from=imported_from, due_date_before=due_date_before)
+        )
     extension_rows = db.session.execute(
         select(
             ExtensionRequest.action_id,
@@ -191,8 +196,12 @@ def state_as_at(action, day: date, timeline: Timeline) -> ActionState:
         if x.state == RequestState.APPROVED.value and x.decided_at and x.decided_at >= cutoff
     ]
     if later:
-        due = later[0].previous_due_date
         count = max(count - len(later), 0)
+    # The due date as it stood: the date before the first move after the day, by an extension or the chair.
+    moves = [(x.decided_at, x.previous_due_date) for x in later]
+    moves += [(e.created_at, e.due_date_before) for e in after if e.due_date_before is not None]
+    if moves:
+        due = min(moves, key=lambda move: move[0])[1]
     return ActionState(status, progress, due, count, last_update_at, action.start_date, completed_on, declared)
 
 
