@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 export TRACKER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test setup system-deps venv assets db serve scheduler lint bench load guide clean
+.PHONY: run test setup system-deps venv bench-deps lock assets db serve scheduler lint bench load guide clean
 
 ## make run: set everything up, load the demo plan if the database is empty, start the app and scheduler
 run: setup db
@@ -43,11 +43,27 @@ system-deps:
 
 venv: $(VENV)/.installed
 
+# Every package, transitive ones too, is pinned with its hashes: pip refuses a file that differs.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	$(VENV)/bin/pip install -q --require-hashes -r requirements-dev.txt
 	touch $@
+
+# The benchmark and load run's own packages (locust, psutil), kept out of the app and the tests.
+bench-deps: $(VENV)/.bench-installed
+
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(VENV)/bin/pip install -q --require-hashes -r requirements-bench.txt
+	touch $@
+
+## make lock: after changing requirements*.in, pin every package again with its hashes (pip-tools)
+LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url
+lock: venv
+	$(VENV)/bin/pip install -q pip-tools
+	$(LOCK) -o requirements.txt requirements.in
+	$(LOCK) -o requirements-dev.txt requirements-dev.in
+	$(LOCK) -o requirements-bench.txt requirements-bench.in
 
 assets: tracker/static/govuk/app.css
 
@@ -86,11 +102,11 @@ guide: setup
 
 ## make bench: load the demo plan into fresh databases and measure pages, queries, jobs, PDF and xlsx
 ## (SQLite; PostgreSQL when DATABASE_URL names a server). BENCH_ARGS="--actions 500 --only pages,queries"
-bench: setup
+bench: setup bench-deps
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 ## make load: 50 simulated staff for 60 s against gunicorn with 4 workers on PostgreSQL (DATABASE_URL)
-load: setup
+load: setup bench-deps
 	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/postgres" && exit 1)
 	$(PY) -m bench.load $(LOAD_ARGS)
 
