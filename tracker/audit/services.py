@@ -22,11 +22,6 @@ def _plain(value):
     return value
 
 
-def diff(old: dict, new: dict):
-    """The fields whose values differ, as {field: [old, new]}."""
-    return {k: [_plain(old.get(k)), _plain(new.get(k))] for k in new if _plain(old.get(k)) != _plain(new.get(k))}
-
-
 def _current_actor():
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user._get_current_object()

@@ -1,6 +1,6 @@
 """Dates and times in Europe/London, and the working-day calendar of England and Wales."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -99,13 +99,3 @@ def add_working_days(start, days):
 def last_day_within_working_days(today, days):
     """The last date at most `days` working days after today (a weekend after the last working day counts)."""
     return add_working_days(today, days + 1) - timedelta(days=1)
-
-
-def nth_working_day_after(day, n):
-    """The n-th working day after day (n=1 is the next working day)."""
-    return add_working_days(day, n)
-
-
-def days_between(start: date, end: date) -> int:
-    """Calendar days from start to end."""
-    return (end - start).days

@@ -44,11 +44,6 @@ def quiet_signals():
         _quiet.reset(token)
 
 
-def signals_are_quiet():
-    """True inside quiet_signals()."""
-    return _quiet.get()
-
-
 _signals = _PlanNamespace()
 
 # kwargs: actor, previous_owner (None when the action is new)

@@ -249,13 +249,3 @@ def extension_history(action_id, day: date, timeline: Timeline):
             }
         )
     return history
-
-
-def extensions_approved_between(action_id, first: date, last: date, timeline: Timeline):
-    """How many extensions were approved from the first day to the last, inclusive."""
-    start, cutoff = end_of_day(first - timedelta(days=1)), end_of_day(last)
-    return sum(
-        1
-        for x in timeline.extensions.get(action_id, [])
-        if x.state == RequestState.APPROVED.value and x.decided_at and start <= x.decided_at < cutoff
-    )

@@ -3,7 +3,7 @@
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from tracker.common.dates import local_today, nth_working_day_after
+from tracker.common.dates import add_working_days, local_today
 from tracker.common.quarters import quarter_of
 from tracker.extensions import db
 from tracker.reports.services import build_report, report_for
@@ -11,7 +11,7 @@ from tracker.reports.services import build_report, report_for
 
 def report_due_on(quarter):
     """The day the quarter's report is due to be built: the configured working day after its end."""
-    return nth_working_day_after(quarter.end, current_app.config["REPORT_BUILD_WORKING_DAY"])
+    return add_working_days(quarter.end, current_app.config["REPORT_BUILD_WORKING_DAY"])
 
 
 def build_due_report(now):
