@@ -335,3 +335,17 @@ def test_long_timelines_are_paginated_newest_first(client, auth, make, db):
     assert f'href="/actions/{action.reference}?page=2#timeline"' in first
     second = text(client.get(f"/actions/{action.reference}?page=2"))
     assert "Update number 05" in second and "Update number 01" in second and "Update number 06" not in second
+
+
+def test_a_date_with_a_day_no_calendar_has_is_refused_with_its_message_and_kept(client, auth, make, db):
+    from tests.visible import error_messages
+
+    auth.sign_in("chair")
+    for day, year in (("1" * 30, "2027"), ("31", "9" * 30), ("²", "2027")):
+        form = action_form(make.user("lead"), original_due_date=[day, "3", year])
+        response = client.post("/actions/new", data=form)
+        page = text(response)
+        assert response.status_code == 200
+        assert error_messages(page) == ["Due date must be a real date, in numbers, like 30 9 2026"], (day, year)
+        assert f'value="{day}"' in page and f'value="{year}"' in page
+    assert count(Action) == 0
