@@ -55,6 +55,7 @@ KIND_LABELS = {
     "priority.changed": "Priority changed",
     "touchpoint.created": "Touchpoint added",
     "touchpoint.changed": "Touchpoint changed",
+    "report.build_requested": "Report build asked for",
     "report.built": "Report built",
     "report.rebuilt": "Report built again",
     "report.published": "Report published",

@@ -2,7 +2,20 @@
 
 import enum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, event, inspect, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    event,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from tracker.common.quarters import Quarter
@@ -109,3 +122,59 @@ class DistributionRecipient(db.Model):
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}
+
+
+class BuildState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label(self):
+        return {"queued": "Waiting to start", "running": "Building", "done": "Built", "failed": "Failed"}[self.value]
+
+
+ACTIVE_BUILD_STATES = (BuildState.QUEUED.value, BuildState.RUNNING.value)
+
+
+class ReportBuild(db.Model):
+    """A quarter's report asked to be built: the scheduler process builds it, away from any request."""
+
+    __tablename__ = "report_build"
+    __table_args__ = (
+        # One build of a quarter waits or runs at a time.
+        Index(
+            "uq_report_build_active_quarter",
+            "quarter",
+            unique=True,
+            sqlite_where=text("state IN ('queued', 'running')"),
+            postgresql_where=text("state IN ('queued', 'running')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(12), index=True)
+    state: Mapped[str] = mapped_column(String(12), default=BuildState.QUEUED.value)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    requested_at = mapped_column(UTCDateTime, default=utcnow)
+    started_at = mapped_column(UTCDateTime)
+    finished_at = mapped_column(UTCDateTime)
+    # The scheduler process building it: a build left running by another one was stopped part-way.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
+
+    @property
+    def period(self):
+        return Quarter.parse(self.quarter)
+
+    @property
+    def is_active(self):
+        return self.state in ACTIVE_BUILD_STATES
+
+    @property
+    def state_label(self):
+        return BuildState(self.state).label

@@ -1,0 +1,149 @@
+"""Report builds away from the request: the chair asks, the scheduler process builds, the page follows.
+
+Building renders the whole PDF, which takes about a minute for a plan of 5,000 actions: longer
+than a request may be held. So the Build button only records a ReportBuild, waiting; the
+scheduler's `reports.builds` job takes the oldest waiting build, builds the report in a
+transaction of its own, and records it built, or failed with the reason, in which case the
+report stays as it was and the chair can try again. One build of a quarter waits or runs at a
+time; a build left running by a scheduler that stopped is taken up again by the next.
+"""
+
+import logging
+import os
+import socket
+
+from flask import g
+from sqlalchemy import select, update
+
+from tracker.audit.services import record
+from tracker.common.templating import pluralise
+from tracker.common.types import utcnow
+from tracker.extensions import db
+from tracker.reports import services
+from tracker.reports.models import ACTIVE_BUILD_STATES, BuildState, ReportBuild
+
+log = logging.getLogger(__name__)
+
+# A build that was stopped part-way this many times is given up, with the reason.
+MAX_ATTEMPTS = 3
+
+
+def active_build(quarter):
+    """The quarter's build that is waiting or running, or None."""
+    return db.session.scalar(
+        select(ReportBuild).where(ReportBuild.quarter == quarter.label, ReportBuild.state.in_(ACTIVE_BUILD_STATES))
+    )
+
+
+def latest_build(quarter):
+    """The quarter's most recently asked-for build, or None."""
+    return db.session.scalar(
+        select(ReportBuild).where(ReportBuild.quarter == quarter.label).order_by(ReportBuild.id.desc()).limit(1)
+    )
+
+
+def request_build(quarter, user):
+    """Ask for the quarter's report to be built; the build already waiting or running if there is one.
+
+    Refuses (ReportLocked) a published report at once, so nobody waits for a build that must fail.
+    Two people asking at the same moment: the unique index on active builds lets one insert win.
+    """
+    waiting = active_build(quarter)
+    if waiting is not None:
+        return waiting
+    report = services.report_for(quarter)
+    if report is not None and report.is_published:
+        raise services.ReportLocked(f"The {quarter.label} report is published and cannot change.")
+    build = ReportBuild(quarter=quarter.label, requested_by_id=user.id, state=BuildState.QUEUED.value)
+    db.session.add(build)
+    db.session.flush()
+    record("report.build_requested", obj=build, summary=f"Asked for the {quarter.label} report to be built", actor=user)
+    return build
+
+
+def _worker():
+    """Who is building: the scheduler holding the lease, or this process when run by hand."""
+    return g.get("scheduler_holder") or f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _take_up_abandoned(worker):
+    """Builds left running by another process, which stopped part-way: wait again, or give up in the end."""
+    abandoned = db.session.scalars(
+        select(ReportBuild).where(ReportBuild.state == BuildState.RUNNING.value, ReportBuild.worker != worker)
+    ).all()
+    for build in abandoned:
+        if build.attempts >= MAX_ATTEMPTS:
+            build.state = BuildState.FAILED.value
+            build.finished_at = utcnow()
+            build.error = f"The build stopped part-way {build.attempts} times. Try again, or ask an administrator."
+        else:
+            build.state = BuildState.QUEUED.value
+            build.worker = None
+    db.session.commit()
+    return len(abandoned)
+
+
+def _claim_next(worker):
+    """Mark the oldest waiting build as running by this worker; None when none waits or another took it."""
+    build_id = db.session.scalar(
+        select(ReportBuild.id)
+        .where(ReportBuild.state == BuildState.QUEUED.value)
+        .order_by(ReportBuild.requested_at, ReportBuild.id)
+        .limit(1)
+    )
+    if build_id is None:
+        return None
+    claimed = db.session.execute(
+        update(ReportBuild)
+        .where(ReportBuild.id == build_id, ReportBuild.state == BuildState.QUEUED.value)
+        .values(
+            state=BuildState.RUNNING.value,
+            worker=worker,
+            started_at=utcnow(),
+            attempts=ReportBuild.attempts + 1,
+        )
+    ).rowcount
+    db.session.commit()
+    return db.session.get(ReportBuild, build_id) if claimed else None
+
+
+def _finish(build_id, state, error=""):
+    build = db.session.get(ReportBuild, build_id)
+    build.state = state
+    build.error = error
+    build.finished_at = utcnow()
+    db.session.commit()
+    return build
+
+
+def run_build(build):
+    """Build one claimed build's report and record how it went."""
+    build_id, quarter, requested_by = build.id, build.period, build.requested_by
+    try:
+        services.build_report(quarter, user=requested_by)
+        db.session.commit()
+    except services.ReportLocked as locked:
+        db.session.rollback()
+        return _finish(build_id, BuildState.FAILED.value, str(locked))
+    except Exception as error:
+        db.session.rollback()
+        log.exception("building the %s report failed", quarter.label)
+        reason = f"The report could not be built ({error.__class__.__name__}: {error})."
+        return _finish(build_id, BuildState.FAILED.value, reason[:2000])
+    return _finish(build_id, BuildState.DONE.value)
+
+
+def work_through_builds(now=None):
+    """The scheduler's job: build every waiting report, oldest first; a one-line summary."""
+    worker = _worker()
+    _take_up_abandoned(worker)
+    built = failed = 0
+    while (build := _claim_next(worker)) is not None:
+        finished = run_build(build)
+        if finished.state == BuildState.DONE.value:
+            built += 1
+        else:
+            failed += 1
+    if not built and not failed:
+        return "No report builds waiting"
+    return f"{pluralise(built, 'report')} built, {failed} failed"
