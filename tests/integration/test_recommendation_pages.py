@@ -210,3 +210,34 @@ def test_removing_an_action_leaves_the_action_page_without_the_recommendation(cl
     assert banners(page) == [f"{action.reference} no longer answers AFI 4."]
     assert texts(page, "main p.govuk-body") == ["No action answers this recommendation yet."]
     assert texts(client.get(f"/actions/{action.reference}").text, "#answers") == []
+
+
+def test_the_list_and_the_dashboard_show_responses_due_within_28_days_and_overdue(client, auth, make, db):
+    auth.sign_in("viewer")
+    assert texts(client.get("/").text, "#responses-heading") == []
+    make.source(title="Review of ISVA provision", body="victims_commissioner", published_on=TODAY - timedelta(days=60))
+    make.source(title="PEEL 2027", published_on=TODAY - timedelta(days=46))
+    make.source(title="Not yet due", published_on=TODAY - timedelta(days=10))
+    make.source(title="Audit of contact", body="internal_audit", response_days=None)
+    expected = [
+        f"Victims' Commissioner: Review of ISVA provision Response due {long_date(TODAY - timedelta(days=4))}. "
+        "4 days overdue",
+        f"HMICFRS: PEEL 2027 Response due {long_date(TODAY + timedelta(days=10))}. Due in 10 days",
+    ]
+    # The dashboard is kept per data revision: adding the sources must show on it straight away.
+    dashboard = client.get("/").text
+    assert visible_text(dashboard, "#responses-heading") == "Responses to recommendations due (2)"
+    assert texts(dashboard, "#responses-heading + ul li") == expected
+    listing = client.get("/recommendations").text
+    assert texts(listing, "main .app-short-list li") == expected
+    assert texts(listing, "tbody tr") == [
+        f"Audit of contact Internal audit {TODAY.strftime('%-d %b %Y')} 0 Not required",
+        f"Not yet due HMICFRS {(TODAY - timedelta(days=10)).strftime('%-d %b %Y')} 0 "
+        f"Due {(TODAY + timedelta(days=46)).strftime('%-d %b %Y')} Due in 46 days",
+        f"PEEL 2027 HMICFRS {(TODAY - timedelta(days=46)).strftime('%-d %b %Y')} 0 "
+        f"Due {(TODAY + timedelta(days=10)).strftime('%-d %b %Y')} Due in 10 days",
+        f"Review of ISVA provision Victims' Commissioner {(TODAY - timedelta(days=60)).strftime('%-d %b %Y')} 0 "
+        f"Due {(TODAY - timedelta(days=4)).strftime('%-d %b %Y')} 4 days overdue",
+    ]
+    assert texts(listing, "main .govuk-button") == []
+    assert "Recommendations" in texts(listing, ".govuk-service-navigation__item")
