@@ -102,3 +102,38 @@ class Factory:
         self.db.session.add(assessment)
         self.db.session.commit()
         return assessment
+
+    def source(
+        self, *, title="Victim service assessment", body="hmicfrs", published_on=None, response_days=56, **fields
+    ):
+        """A report or review; published today with HMICFRS's 56-day response rule unless told otherwise."""
+        from tracker.recommendations.models import RecommendationSource
+
+        source = RecommendationSource(
+            title=title,
+            body=body,
+            published_on=published_on or date.today(),
+            response_days=response_days,
+            **fields,
+        )
+        self.db.session.add(source)
+        self.db.session.commit()
+        return source
+
+    def recommendation(self, *, source=None, reference=None, lead=None, actions=(), **fields):
+        """A recommendation of a source, led by a lead, awaiting review unless told otherwise."""
+        from tracker.recommendations.models import Recommendation
+
+        source = source or self.source()
+        recommendation = Recommendation(
+            source=source,
+            reference=reference or f"Recommendation {next(_counter)}",
+            text=fields.pop("text", "The force should tell victims how their case is going at least every 28 days."),
+            lead=lead or self.user("lead"),
+            position=fields.pop("position", len(source.recommendations) + 1),
+            actions=list(actions),
+            **fields,
+        )
+        self.db.session.add(recommendation)
+        self.db.session.commit()
+        return recommendation

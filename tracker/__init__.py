@@ -126,6 +126,7 @@ def register_blueprints(app):
     from tracker.main import bp as main_bp
     from tracker.notify import bp as notify_bp
     from tracker.plan import bp as plan_bp
+    from tracker.recommendations import bp as recommendations_bp
     from tracker.reference import bp as reference_bp
     from tracker.reports import bp as reports_bp
 
@@ -138,6 +139,7 @@ def register_blueprints(app):
     app.register_blueprint(compliance_bp)
     app.register_blueprint(reference_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(recommendations_bp, url_prefix="/recommendations")
     app.register_blueprint(exchange_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -14,6 +14,7 @@ from tracker.plan.models import (  # noqa: F401
     Evidence,
     ExtensionRequest,
 )
+from tracker.recommendations.models import Recommendation, RecommendationSource  # noqa: F401
 from tracker.reference.models import CodeRight, Priority, Touchpoint  # noqa: F401
 from tracker.reports.models import DistributionRecipient, Report, ReportNotes  # noqa: F401
 

@@ -301,6 +301,46 @@ CASES = {
         },
         banner=lambda w: "Victim Personal Statement taken has been added to the journey.",
     ),
+    "recommendations.change_status": Sent(
+        role="lead",
+        data=lambda w: {"status": "being_progressed", "reason": "The new letter goes out in March."},
+        banner=lambda w: f"{w.recommendation.reference} is now being progressed.",
+    ),
+    "recommendations.edit_recommendation": Sent(
+        data=lambda w: {"text": "Tell victims of their rights when they report."},
+        banner=lambda w: "Your changes have been saved.",
+    ),
+    "recommendations.edit_source": Sent(
+        data=lambda w: {
+            "title": "PEEL 2027: how the force treats victims",
+            "published_on": parts(w.source.published_on),
+        },
+        banner=lambda w: "Your changes have been saved.",
+    ),
+    "recommendations.link_action": Sent(
+        data=lambda w: {"action_id": str(w.free_action.id)},
+        banner=lambda w: f"{w.free_action.reference} now answers {w.recommendation.reference}.",
+    ),
+    "recommendations.new_recommendation": Sent(
+        data=lambda w: {
+            "reference": "AFI 1",
+            "text": "The force should record victims' needs assessments.",
+            "addressed_to": "both",
+            "lead_id": str(w.lead.id),
+        },
+        banner=lambda w: "AFI 1 has been added.",
+    ),
+    "recommendations.new_source": Sent(
+        data=lambda w: {
+            "body": "victims_commissioner",
+            "title": "Review of victims' experience of complaints",
+            "published_on": parts(local_today()),
+        },
+        banner=lambda w: "Review of victims' experience of complaints has been added. Now add its recommendations.",
+    ),
+    "recommendations.unlink_action": Sent(
+        banner=lambda w: f"{w.action.reference} no longer answers {w.recommendation.reference}.",
+    ),
     "reports.build": Sent(
         banner=lambda w: (
             f"The {w.awaiting_quarter.label} report is built. Check it, then publish it to send it to the subgroup."

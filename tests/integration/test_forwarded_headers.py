@@ -21,6 +21,7 @@ from tracker.notify.models import OutboundEmail
 from tracker.notify.red import send_red_alerts
 from tracker.plan import signals
 from tracker.plan.models import ClosureRequest, ExtensionRequest
+from tracker.recommendations.reminders import send_response_reminders
 from tracker.reports.models import DistributionRecipient, Report
 from tracker.reports.services import _send_report, tell_chairs
 
@@ -88,6 +89,9 @@ def queue_every_kind_of_mail(make):
     create_user(name="New Person", email="new.person@example.org", role="viewer")
     queue_assignment_summaries({owner: [action]}, "batch-1", "plan.xlsx", chair)
     send_red_alerts(now)
+    source = make.source(title="PEEL 2027", published_on=today - timedelta(days=50))
+    make.recommendation(source=source, lead=owner)
+    send_response_reminders(now)
     build_weekly_digests(now)
     build_escalation_digests(now)
     # Too large to attach, so it goes as a link.

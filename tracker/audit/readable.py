@@ -72,6 +72,13 @@ KIND_LABELS = {
     "calendar.link_created": "Calendar link created",
     "calendar.link_reset": "Calendar link replaced",
     "calendar.link_removed": "Calendar link removed",
+    "recommendation_source.created": "Report or review added",
+    "recommendation_source.changed": "Report or review changed",
+    "recommendation.created": "Recommendation added",
+    "recommendation.changed": "Recommendation changed",
+    "recommendation.status_changed": "Recommendation status decided",
+    "recommendation.action_linked": "Action linked to a recommendation",
+    "recommendation.action_unlinked": "Action unlinked from a recommendation",
 }
 
 FIELD_LABELS = {
@@ -99,6 +106,12 @@ FIELD_LABELS = {
     "revoked_at": "Revoked",
     "date_reason": "Reason for the date change",
     "exception_note": "Reason for signing off anyway",
+    "published_on": "Publication date",
+    "response_days": "Days to publish a response",
+    "addressed_to": "Addressed to",
+    "recommendation_status": "Status",
+    "status_reason": "Reason for the status",
+    "body": "Made by",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -120,6 +133,7 @@ def _code_labels():
     from tracker.auth.models import ROLE_LABELS
     from tracker.compliance.models import SelfRating, VoiceSource
     from tracker.plan.models import Rag, RequestState, Source, Status
+    from tracker.recommendations.models import ADDRESSEE_LABELS, BODY_LABELS, RECOMMENDATION_STATUS_LABELS
     from tracker.reports.models import ReportState
 
     states = {state.value: state.value.capitalize() for state in RequestState}
@@ -132,6 +146,9 @@ def _code_labels():
         "state": states | {state.value: state.label for state in ReportState},
         "self_rating": {rating.value: rating.label for rating in SelfRating},
         "voice_source": {source.value: source.label for source in VoiceSource},
+        "recommendation_status": {status.value: label for status, label in RECOMMENDATION_STATUS_LABELS.items()},
+        "addressed_to": {addressee.value: label for addressee, label in ADDRESSEE_LABELS.items()},
+        "body": {body.value: label for body, label in BODY_LABELS.items()},
     }
 
 

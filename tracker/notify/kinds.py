@@ -32,6 +32,7 @@ ACTION_RED = "action_red"
 ACTION_REOPENED = "action_reopened"
 WEEKLY_DIGEST = "weekly_digest"
 ESCALATION_DIGEST = "escalation_digest"
+RESPONSE_DUE = "response_due"
 
 register_mail_kind(
     "password_reset", "Password reset", "The link to choose a new password, when someone asks for it.", essential=True
@@ -73,6 +74,11 @@ register_mail_kind(
     ESCALATION_DIGEST,
     "Escalation digest",
     "To the chair once a week: actions overdue by more than the escalation limit.",
+)
+register_mail_kind(
+    RESPONSE_DUE,
+    "Response to recommendations due",
+    "To the leads and the chair 28, 14 and 7 days before a published response is due, and when it is overdue.",
 )
 
 

@@ -259,6 +259,40 @@ CASES = {
         ]
         + FOOTER,
     ),
+    "response_due": lambda p: (
+        "response_due",
+        p.owner,
+        {
+            "clock": SimpleNamespace(due=date(2027, 3, 28), text="Due in 14 days", overdue=False),
+            "source": SimpleNamespace(
+                title="PEEL 2027: victim service assessment",
+                body_label="HMICFRS",
+                published_on=date(2027, 1, 31),
+                recommendations=[
+                    SimpleNamespace(reference="Recommendation 1", status_label="Being progressed", lead=p.owner)
+                ],
+            ),
+            "link": "http://127.0.0.1:5000/recommendations/sources/1",
+        },
+        [
+            "Victims Code Action Tracker",
+            "",
+            "Hello Lee Lead,",
+            "",
+            "The published response to PEEL 2027: victim service assessment (HMICFRS) is due on 28 March 2027: "
+            "due in 14 days.",
+            "",
+            "The report was published on 31 January 2027. The response says, for each recommendation, what has been "
+            "or will be done, or why nothing will.",
+            "",
+            "- Recommendation 1: Being progressed. Lead: Lee Lead",
+            "",
+            "Open the report's recommendations:",
+            "http://127.0.0.1:5000/recommendations/sources/1",
+            "",
+        ]
+        + FOOTER,
+    ),
     "weekly_digest": lambda p: (
         "weekly_digest",
         p.owner,

@@ -129,6 +129,9 @@ def _collect_output(process):
     return lines, thread
 
 
+NOTIFY_JOBS = {"notify.weekly_reminders", "notify.red_alerts", "notify.outbox"}
+
+
 def test_two_scheduler_processes_send_each_digest_once(app, db, make, tmp_path):
     owners = [make.user("lead") for _ in range(3)]
     for owner in owners:
@@ -139,7 +142,7 @@ def test_two_scheduler_processes_send_each_digest_once(app, db, make, tmp_path):
         deadline = time.monotonic() + 120
         finished = set()
         started = False
-        while time.monotonic() < deadline and (len(finished) < 3 or not started):
+        while time.monotonic() < deadline and (not finished >= NOTIFY_JOBS or not started):
             time.sleep(0.5)
             db.session.rollback()
             finished = {r.name for r in db.session.scalars(select(JobRun)) if r.last_finished_at is not None}
@@ -153,7 +156,8 @@ def test_two_scheduler_processes_send_each_digest_once(app, db, make, tmp_path):
             thread.join(timeout=10)
         outputs = ["".join(lines) for lines, _ in readers]
 
-    assert finished == {"notify.weekly_reminders", "notify.red_alerts", "notify.outbox"}, outputs
+    # Other features' daily jobs may catch up too; the notify ones must all have finished.
+    assert finished >= NOTIFY_JOBS, outputs
     assert all(process.returncode == 0 for process in processes), outputs
     assert all("Stopping the scheduler." in output for output in outputs)
     db.session.rollback()
