@@ -1,7 +1,7 @@
 """Report builds asked for by people, which the scheduler process works through.
 
-Revision ID: builds_0008
-Revises: plan3_0007
+Revision ID: builds_0009
+Revises: recs_0008
 Create Date: 2026-12-03 09:20:00
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 import tracker.common.types
 
 # revision identifiers, used by Alembic.
-revision = "builds_0008"
-down_revision = "plan3_0007"
+revision = "builds_0009"
+down_revision = "recs_0008"
 branch_labels = None
 depends_on = None
 
