@@ -4,7 +4,7 @@ from tests.access import ADMIN_ONLY, ADMIN_POST, MANAGERS, MANAGERS_POST, READ_A
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
 from tracker.extensions import db
-from tracker.reports.models import DistributionRecipient, Report, ReportState
+from tracker.reports.models import BuildState, DistributionRecipient, Report, ReportBuild, ReportState
 from tracker.reports.snapshot import build_snapshot
 
 # Stored reports need a PDF to serve, not a real one: these rules are about who may reach what.
@@ -12,7 +12,7 @@ PLACEHOLDER_PDF = b"%PDF-1.7\n%placeholder\n%%EOF\n"
 
 
 def SETUP(data, make):
-    """A published report two quarters back, one awaiting approval last quarter, and a recipient."""
+    """A published report two quarters back, one awaiting approval last quarter (built), and a recipient."""
     last = quarter_of(local_today()).previous()
     data.published_quarter, data.awaiting_quarter = last.previous(), last
     for quarter, state in ((last.previous(), ReportState.PUBLISHED), (last, ReportState.AWAITING_APPROVAL)):
@@ -26,6 +26,7 @@ def SETUP(data, make):
                 sha256="0" * 64,
             )
         )
+    db.session.add(ReportBuild(quarter=last.label, state=BuildState.DONE.value))
     data.recipient = DistributionRecipient(name="Priya Shah", email="priya.shah@lcjb.example.org")
     db.session.add(data.recipient)
     db.session.commit()
@@ -40,6 +41,8 @@ RULES = {
     "reports.draft_pdf": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
     "reports.notes": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
     "reports.build": {"method": "POST", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS_POST},
+    "reports.building": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
+    "reports.build_status": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
     "reports.show": {"method": "GET", "args": lambda d: {"quarter": d.published_quarter}, "expect": READ_ALL},
     "reports.view": {"method": "GET", "args": lambda d: {"quarter": d.published_quarter}, "expect": READ_ALL},
     "reports.download": {"method": "GET", "args": lambda d: {"quarter": d.published_quarter}, "expect": READ_ALL},

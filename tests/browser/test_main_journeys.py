@@ -251,7 +251,12 @@ def test_analyst_previews_chair_publishes_and_subgroup_receives_the_report(page,
     expect(page.get_by_role("heading", name="Exceptions: Red and overdue actions")).to_be_visible()
     expect(page.get_by_role("img", name="Actions by Victims' Code right and BRAG rating")).to_be_visible()
     page.get_by_role("button", name="Build the report for approval").click()
-    says(page, f"The {last.label} report is built. Check it, then publish it to send it to the subgroup.")
+    status = page.locator("[data-build-status]")
+    expect(status).to_contain_text("Waiting to start.")
+    # The scheduler's job builds it; the page follows without being reloaded.
+    assert run_scheduled(db, "reports.builds") == "1 report built, 0 failed"
+    expect(status).to_contain_text(f"The {last.label} report is built.")
+    page.get_by_role("link", name=f"Check the {last.label} report").click()
     expect(page.locator(".govuk-tag").filter(has_text="Awaiting approval")).to_be_visible()
     sign_out(page)
 

@@ -341,11 +341,7 @@ CASES = {
     "recommendations.unlink_action": Sent(
         banner=lambda w: f"{w.action.reference} no longer answers {w.recommendation.reference}.",
     ),
-    "reports.build": Sent(
-        banner=lambda w: (
-            f"The {w.awaiting_quarter.label} report is built. Check it, then publish it to send it to the subgroup."
-        )
-    ),
+    "reports.build": Sent(heading=lambda w: f"Building the {w.awaiting_quarter.label} report"),
     "reports.distribution": Sent(
         data=lambda w: {"name": "Tom Reid", "email": "tom.reid@cps.example.org", "organisation": "CPS"},
         banner=lambda w: "Tom Reid will receive published reports.",

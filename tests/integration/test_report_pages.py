@@ -7,11 +7,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select, text
 
-from tests.visible import banners
+from tests.visible import banners, visible_text
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
 from tracker.notify.models import OutboundEmail
 from tracker.reports import services
+from tracker.reports.builds import work_through_builds
 from tracker.reports.models import DistributionRecipient, Report, ReportNotes
 
 LAST = quarter_of(local_today()).previous()
@@ -42,9 +43,11 @@ def last_quarter_plan(make):
 
 
 def _built(client, auth, role="chair"):
+    """Ask for the build as the chair does, then let the scheduler's job build it."""
     user = auth.sign_in(role)
     response = client.post(f"/reports/{LAST.slug}/build")
-    assert response.status_code == 302 and response.location.endswith(f"/reports/{LAST.slug}")
+    assert response.status_code == 302 and response.location.endswith(f"/reports/{LAST.slug}/build")
+    assert work_through_builds() == "1 report built, 0 failed"
     return user
 
 
@@ -140,7 +143,7 @@ def test_build_then_publish_sends_it_to_the_list(client, auth, db, make, last_qu
     assert sent.to_address == "priya.shah@lcjb.example.org" and sent.attachment_name.endswith(".pdf")
 
     again = client.post(f"/reports/{LAST.slug}/build", follow_redirects=True).get_data(as_text=True)
-    assert "is published and cannot change" in again
+    assert banners(again)[:1] == [f"The {LAST.label} report is published and cannot change."]
     locked = client.get(f"/reports/{LAST.slug}/decisions", follow_redirects=True).get_data(as_text=True)
     assert "so its decisions cannot change" in locked
 
@@ -220,3 +223,75 @@ def test_two_chairs_publishing_at_once_send_it_once(client, auth, db, last_quart
     page = client.post(f"/reports/{LAST.slug}/publish", follow_redirects=True).get_data(as_text=True)
     assert f"Someone else published the {LAST.label} report at the same moment." in page
     assert db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "report_published")) is None
+
+
+def _status(client):
+    page = client.get(f"/reports/{LAST.slug}/build").get_data(as_text=True)
+    answer = client.get(f"/reports/{LAST.slug}/build.json").get_json()
+    return visible_text(page), answer["state"], visible_text(answer["html"])
+
+
+def test_the_progress_page_follows_a_build_from_waiting_to_built(client, auth, db, last_quarter_plan):
+    from tracker.reports.builds import _claim_next
+
+    auth.sign_in("chair")
+    response = client.post(f"/reports/{LAST.slug}/build")
+    assert response.location.endswith(f"/reports/{LAST.slug}/build")
+
+    page, state, status = _status(client)
+    assert state == "queued"
+    assert status.startswith("Waiting to start. Asked for by ")
+    assert f"Building the {LAST.label} report" in page and "Check again" in page
+    draft = client.get(f"/reports/{LAST.slug}/draft").get_data(as_text=True)
+    assert "A build of this report is waiting to start. See how the build is going" in visible_text(draft)
+    assert "Build the report for approval" not in draft, "no second build while one waits"
+
+    _claim_next("test-worker")
+    _, state, status = _status(client)
+    assert state == "running" and status.startswith("Building the report. Started at ")
+
+    assert work_through_builds() == "1 report built, 0 failed"
+    page, state, status = _status(client)
+    assert state == "done"
+    assert status.startswith(f"The {LAST.label} report is built. Built at ")
+    assert status.endswith(f"Check it, then publish it to send it to the subgroup. Check the {LAST.label} report")
+    assert "Check again" not in page
+
+
+def test_a_failed_build_shows_the_reason_and_offers_to_try_again(client, auth, db, last_quarter_plan, monkeypatch):
+    def broken(html):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("tracker.reports.services.render_report_pdf", broken)
+    auth.sign_in("chair")
+    client.post(f"/reports/{LAST.slug}/build")
+    assert work_through_builds() == "0 reports built, 1 failed"
+
+    page, state, status = _status(client)
+    assert state == "failed"
+    assert status == (
+        "The build failed. The report could not be built (OSError: No space left on device). Nothing was stored. Try again"
+    )
+    assert db.session.scalar(select(Report)) is None
+
+
+def test_a_build_waiting_two_minutes_says_the_scheduler_may_not_be_running(client, auth, db, last_quarter_plan):
+    from tracker.reports.models import ReportBuild
+
+    auth.sign_in("chair")
+    client.post(f"/reports/{LAST.slug}/build")
+    build = db.session.scalar(select(ReportBuild))
+    build.requested_at = build.requested_at - timedelta(minutes=3)
+    db.session.commit()
+
+    _, _, status = _status(client)
+    assert status.endswith(
+        "Warning The build has not started after 2 minutes. The scheduler that builds reports may not be running: "
+        "ask an administrator to check it."
+    )
+
+
+def test_there_is_no_progress_page_before_anyone_asked_for_a_build(client, auth, last_quarter_plan):
+    auth.sign_in("chair")
+    assert client.get(f"/reports/{LAST.slug}/build").status_code == 404
+    assert client.get(f"/reports/{LAST.slug}/build.json").status_code == 404

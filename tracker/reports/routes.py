@@ -2,6 +2,7 @@
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 from sqlalchemy.orm.exc import StaleDataError
@@ -11,10 +12,11 @@ from tracker.common.dates import local_today
 from tracker.common.permissions import ensure, require
 from tracker.common.quarters import Quarter, quarter_of
 from tracker.common.templating import add_navigation, pluralise
+from tracker.common.types import utcnow
 from tracker.extensions import db
-from tracker.reports import bp, services
+from tracker.reports import bp, builds, services
 from tracker.reports.forms import NotesForm, QuarterForm
-from tracker.reports.models import PublishedReportChanged, Report
+from tracker.reports.models import BuildState, PublishedReportChanged, Report
 from tracker.reports.render import render_report_html, render_report_pdf, report_context
 from tracker.reports.snapshot import build_snapshot
 
@@ -23,6 +25,9 @@ add_navigation("Reports", "reports.archive")
 # Two people building or publishing the same report at once: the unique quarter, the outbox's
 # unique keys, the report's version number and its published guard let one win; the other is told.
 SIMULTANEOUS = (IntegrityError, StaleDataError, PublishedReportChanged)
+
+# A build still waiting after this long: the scheduler that builds reports is probably not running.
+NOT_STARTED_SECONDS = 120
 
 
 def _started(quarter):
@@ -75,7 +80,11 @@ def draft(quarter):
     snapshot = build_snapshot(_started(quarter))
     report = services.report_for(quarter)
     return render_template(
-        "reports/draft.html", quarter=quarter, report=report, **report_context(snapshot, draft=True, screen=True)
+        "reports/draft.html",
+        quarter=quarter,
+        report=report,
+        active_build=builds.active_build(quarter),
+        **report_context(snapshot, draft=True, screen=True),
     )
 
 
@@ -120,19 +129,45 @@ def notes(quarter):
 @bp.route("/<quarter:quarter>/build", methods=["POST"])
 @require("can_build_reports")
 def build(quarter):
-    """Build and store the quarter's report, awaiting approval."""
+    """Ask for the quarter's report to be built: the scheduler builds it, and the progress page follows."""
     try:
-        services.build_report(_started(quarter), user=current_user)
+        builds.request_build(_started(quarter), current_user)
         db.session.commit()
     except services.ReportLocked as locked:
         flash(str(locked), "warning")
         return redirect(url_for("reports.show", quarter=quarter))
-    except SIMULTANEOUS:
-        db.session.rollback()
-        flash(f"Someone else built the {quarter.label} report at the same moment. Check theirs.", "warning")
-        return redirect(url_for("reports.show", quarter=quarter))
-    flash(f"The {quarter.label} report is built. Check it, then publish it to send it to the subgroup.", "success")
-    return redirect(url_for("reports.show", quarter=quarter))
+    except IntegrityError:
+        db.session.rollback()  # someone else asked at the same moment: follow their build
+    return redirect(url_for("reports.building", quarter=quarter))
+
+
+def _build_status(quarter):
+    build = builds.latest_build(_started(quarter)) or abort(404)
+    waited = (utcnow() - build.requested_at).total_seconds() if build.state == BuildState.QUEUED else 0
+    html = render_template(
+        "reports/_build_status.html",
+        build=build,
+        quarter=quarter,
+        report=services.report_for(quarter),
+        not_started=waited > NOT_STARTED_SECONDS,
+    )
+    return build, html
+
+
+@bp.route("/<quarter:quarter>/build")
+@require("can_build_reports")
+def building(quarter):
+    """How the quarter's latest build is going; the page's script follows it without a reload."""
+    build, status = _build_status(quarter)
+    return render_template("reports/building.html", quarter=quarter, build=build, status=Markup(status))
+
+
+@bp.route("/<quarter:quarter>/build.json")
+@require("can_build_reports")
+def build_status(quarter):
+    """The latest build's state and its status text, for the progress page's script."""
+    build, status = _build_status(quarter)
+    return {"state": build.state, "html": status}
 
 
 @bp.route("/<quarter:quarter>")
@@ -141,7 +176,13 @@ def show(quarter):
     """One stored report: its state, checksum and download, and publishing for the chair."""
     report = _stored(quarter)
     recipients = services.active_recipients() if current_user.can_build_reports else []
-    return render_template("reports/show.html", report=report, quarter=quarter, recipients=recipients)
+    return render_template(
+        "reports/show.html",
+        report=report,
+        quarter=quarter,
+        recipients=recipients,
+        active_build=builds.active_build(quarter) if current_user.can_build_reports else None,
+    )
 
 
 @bp.route("/<quarter:quarter>/web")
