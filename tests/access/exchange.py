@@ -25,6 +25,12 @@ def SETUP(data, make):
     csv = b"Reference,Title,Owner,Due date\n,Publish the survey,%s,30/09/2026\n" % data.users["lead"].email.encode()
     data.batch = services.start_import("plan.csv", csv, data.users["admin"])
     services.dry_run(data.batch, local_today())
+    # A file naming a department the tracker does not have: the admin is asked what it is.
+    csv = b"Title,Owner,Department,Due date\nTrain the call handlers,%s,Estates,30/09/2026\n" % (
+        data.users["lead"].email.encode()
+    )
+    data.names_batch = services.start_import("unmatched.csv", csv, data.users["admin"])
+    services.dry_run(data.names_batch, local_today())
     db.session.commit()
 
 
@@ -40,6 +46,11 @@ RULES = {
     "exchange.imports": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
     "exchange.new_import": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
     "exchange.import_columns": {"method": "GET", "args": lambda d: {"batch_id": d.batch.id}, "expect": ADMIN_ONLY},
+    "exchange.import_names": {
+        "method": "GET",
+        "args": lambda d: {"batch_id": d.names_batch.id},
+        "expect": ADMIN_ONLY,
+    },
     "exchange.import_batch": {"method": "GET", "args": lambda d: {"batch_id": d.batch.id}, "expect": ADMIN_ONLY},
     "exchange.import_progress": {"method": "GET", "args": lambda d: {"batch_id": d.batch.id}, "expect": ADMIN_ONLY},
     "exchange.confirm_import": {"method": "POST", "args": lambda d: {"batch_id": d.batch.id}, "expect": ADMIN_POST},

@@ -198,6 +198,11 @@ CASES = {
         },
         heading=lambda w: "Check the import",
     ),
+    "exchange.import_names": Sent(
+        data=lambda w: {"name_0": "+new"},
+        args=lambda w: {"batch_id": w.names_batch.id},
+        heading=lambda w: "Check the import",
+    ),
     "exchange.confirm_import": Sent(
         before=_checked_again,
         data=lambda w: {"digest": w.batch.result["digest"]},

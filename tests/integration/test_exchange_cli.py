@@ -19,7 +19,7 @@ def test_import_dry_run_reports_rows_and_writes_nothing(runner, make, db, tmp_pa
     assert result.exit_code == 0, result.output
     assert "Sheet 'Plan 2026-27', headings on row 4" in result.output
     assert "To create: 4  To update: 0  Unchanged: 0  Rejected: 5" in result.output
-    assert "Actions row 10: No user is called Pat Nobody" in result.output
+    assert "Row 10: No user is called Pat Nobody" in result.output
     assert "Checking rows" in result.output
     assert "Dry run: nothing was written." in result.output
     assert db.session.scalar(select(func.count()).select_from(Action)) == 0

@@ -45,11 +45,11 @@ def test_the_dry_run_prints_each_value_read_by_a_rule_once_and_names_rejected_ro
         "Department “CJU” read as Criminal Justice Unit (row 5)",
         "Department “Victim Care” read as Victim Care Unit (row 6)",
     ]
-    rejected = [line for line in lines if line.startswith("Actions row")]
+    rejected = [line for line in lines if line.startswith("VV-")]
     assert rejected == [
-        "Actions row 6 (VV-203): No user is called Maya. Add them on the Users page, or give their email address."
+        "VV-203, row 6: No user is called Maya. Add them on the Users page, or give their email address."
         " Did you mean Maya Carver or Maya Singh?",
-        "Actions row 7 (VV-204): No department is called Estates. Add it on the Departments page first",
+        "VV-204, row 7: No department is called Estates. Add it on the Departments page first",
     ]
 
 

@@ -10,8 +10,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from tests.visible import banners
+from tests.visible import banners, visible_text
 from tests.workbooks import messy_plan, workbook_bytes
+from tracker.auth.models import User
 from tracker.exchange.models import ImportBatch
 from tracker.plan.models import Action
 
@@ -66,6 +67,16 @@ def test_admin_imports_a_messy_plan_through_the_pages(client, auth, people, make
     assert form["column_2"] == "owner" and form["column_7"] == ""
     checked = client.post(columns.request.path, data=form)
     assert checked.status_code == 302
+    batch_id = int(re.search(r"/imports/(\d+)", checked.location).group(1))
+    assert checked.location.endswith(f"/imports/{batch_id}/names"), "Pat Nobody matches no one: the admin is asked"
+    names = client.get(checked.location)
+    admin = db.session.scalar(select(User).where(User.role == "admin"))
+    assert visible_text(names.get_data(as_text=True), "form .govuk-form-group") == (
+        f"Owner ‘Pat Nobody’ Row 10. Leave these rows out Jordan Blake ({people['owner'].email}) "
+        f"Maya Carver ({people['other'].email}) {admin.name} ({admin.email})"
+    )
+    checked = client.post(checked.location, data={"name_0": ""})
+    assert checked.location.endswith(f"/imports/{batch_id}")
     page = client.get(checked.location)
     text = _text(page)
     assert "Check the import - Victims Code Action Tracker" in text
@@ -73,7 +84,6 @@ def test_admin_imports_a_messy_plan_through_the_pages(client, auth, people, make
     assert "No user is called Pat Nobody" in text and "'TBC' is not a date" in text
     assert "Import 4 actions" in text
     digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]+)"', page.get_data(as_text=True)).group(1)
-    batch_id = int(re.search(r"/imports/(\d+)", checked.location).group(1))
     done = client.post(f"/imports/{batch_id}/confirm", data={"digest": digest}, follow_redirects=True)
     assert banners(done.get_data(as_text=True))[:1] == ["Import complete: 3 actions created and 1 updated."]
     assert db.session.scalar(select(func.count()).select_from(Action)) == 4
@@ -103,7 +113,8 @@ def test_admin_corrects_the_mapping_on_screen(client, auth, people, make, db):
     assert "Choose the column that holds the action title" in _text(refused)
     form["column_1"] = "title"
     form["column_7"] = "current_due_date"
-    page = client.get(client.post(columns.request.path, data=form).location)
+    checked = client.post(columns.request.path, data=form).location
+    page = client.get(checked.removesuffix("/names"))
     assert "Current due date: " in _text(page) and "to 31 July 2026" in _text(page)
 
 

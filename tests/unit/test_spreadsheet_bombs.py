@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from tracker.exchange import spreadsheet, xlsx
+from tracker.exchange import spreadsheet, workbook
 
 SHEET = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{}</worksheet>'
 HOSTILE_SHEETS = {
@@ -47,7 +47,7 @@ def test_a_workbook_naming_a_huge_sheet_is_refused_in_bounded_memory_and_time(na
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert str(refusal.value) == xlsx.TOO_LARGE
+    assert str(refusal.value) == workbook.TOO_LARGE
     assert peak < 50 * 1024 * 1024 and time.perf_counter() - started < 10
 
 
@@ -64,7 +64,7 @@ def test_hidden_columns_to_the_end_of_the_sheet_are_read_without_building_the_ra
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert sheet.hidden_columns == set(range(1, xlsx.MAX_COLUMNS))
+    assert sheet.hidden_columns == set(range(1, workbook.MAX_COLUMNS))
     assert sheet.rows == [(1, ["Title"])]
     assert peak < 50 * 1024 * 1024
 
@@ -109,7 +109,7 @@ def test_a_zip_unpacking_to_huge_xml_is_refused_in_bounded_memory_and_time(lies)
     finally:
         tracemalloc.stop()
     assert str(refusal.value) in {
-        xlsx.TOO_LARGE_UNPACKED,
+        workbook.TOO_LARGE_UNPACKED,
         "The workbook could not be opened. It may be damaged: save it again in Excel",
     }
     assert peak < 50 * 1024 * 1024 and time.perf_counter() - started < 10

@@ -11,6 +11,7 @@ from tracker.auth.models import Role, User
 from tracker.common.dates import local_today
 from tracker.exchange import bp, exporter, services
 from tracker.exchange.columns import FIELDS_BY_KEY, IGNORE
+from tracker.exchange.matching import row_label
 from tracker.exchange.spreadsheet import ImportRefused
 from tracker.extensions import db
 from tracker.plan.queries import ActionFilters
@@ -69,8 +70,7 @@ def _echo_result(result):
         click.echo(f"  {note} (row{'s' if len(rows) != 1 else ''} {', '.join(rows)})")
     for row in result["rows"]:
         if row["outcome"] == "reject":
-            where = f"{row['sheet']} row {row['row']}" + (f" ({row['reference']})" if row["reference"] else "")
-            click.echo(f"  {where}: {'; '.join(row['reasons'])}", err=True)
+            click.echo(f"  {row_label(row)}: {'; '.join(row['reasons'])}", err=True)
 
 
 @bp.cli.command("import")

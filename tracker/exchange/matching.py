@@ -60,6 +60,7 @@ class RowPlan:
     changes: list = field(default_factory=list)
     reasons: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    asks: list = field(default_factory=list)
 
     def as_json(self):
         return {
@@ -72,6 +73,7 @@ class RowPlan:
             "reasons": self.reasons,
             "notes": self.notes,
             "entries": len(self.entries),
+            "asks": self.asks,
         }
 
 
@@ -88,6 +90,12 @@ class ImportPlan:
         rows = [row.as_json() for row in self.rows]
         digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()
         return {"digest": digest, "counts": self.counts, "rows": rows}
+
+
+def row_label(row):
+    """How a row of the dry run is named: 'VV-012, row 14' when it has a reference, else 'Row 14'."""
+    where = f"{'Updates sheet row' if row['sheet'] == 'Updates' else 'row'} {row['row']}"
+    return f"{row['reference']}, {where}" if row.get("reference") else where[:1].upper() + where[1:]
 
 
 def display(value):
@@ -217,6 +225,7 @@ def _reject(parsed, reasons):
         title=parsed.get("title"),
         reasons=list(dict.fromkeys(reasons)),
         notes=parsed.notes,
+        asks=parsed.asks,
     )
 
 
@@ -248,6 +257,7 @@ def _plan_new(parsed, entries, counter, today):
     owner = values.get("owner")
     if owner is not None and values.get("department") is None and owner.department is None:
         reasons.append(f"{owner.name} has no department: give the department in the Department column")
+        parsed.ask("missing_department")
     if reasons:
         return _reject(parsed, reasons)
     days = [entry.day for entry in entries if entry.day]
@@ -281,6 +291,7 @@ def _plan_new(parsed, entries, counter, today):
         entries=entries,
         notes=parsed.notes + notes,
         changes=_entries_change(entries),
+        asks=parsed.asks,
     )
 
 
@@ -355,7 +366,7 @@ def _state_problem(action, state):
 
 def _plan_existing(parsed, action, entries, links):
     plan = RowPlan(row=parsed.row, outcome=UPDATE, reference=action.reference, title=action.title, action=action)
-    plan.notes = parsed.notes
+    plan.notes, plan.asks = parsed.notes, parsed.asks
     if parsed.errors:
         return _reject_matched(parsed, action)
     before = _before(action, links)

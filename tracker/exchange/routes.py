@@ -1,16 +1,26 @@
 """Pages to import a plan spreadsheet (admins), and downloads of the action list and template."""
 
 import io
+from datetime import datetime
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker.auth.models import Department, User
 from tracker.common.dates import local_today
 from tracker.common.permissions import require
 from tracker.common.templating import add_navigation, pluralise
 from tracker.exchange import bp, exporter, services
-from tracker.exchange.forms import ConfirmForm, UploadForm, column_field_name, mapping_form
+from tracker.exchange.forms import (
+    ConfirmForm,
+    UploadForm,
+    column_field_name,
+    mapping_form,
+    name_field_name,
+    names_form,
+)
+from tracker.exchange.matching import row_label
 from tracker.exchange.models import ImportBatch
 from tracker.exchange.spreadsheet import ImportRefused
 from tracker.exchange.template import write_template
@@ -62,18 +72,71 @@ def import_columns(batch_id):
     if form.validate_on_submit():
         services.set_mapping(batch, form.chosen_fields())
         db.session.commit()
-        reporter = services.ProgressReporter(batch.id, batch.total_rows)
-        try:
-            services.dry_run(batch, local_today(), reporter)
-        except ImportRefused as refusal:
-            db.session.rollback()
-            flash(str(refusal), "warning")
+        if not _checked(batch):
             return redirect(url_for("exchange.new_import"))
-        db.session.commit()
+        if services.name_questions(batch):
+            return redirect(url_for("exchange.import_names", batch_id=batch.id))
         return redirect(url_for("exchange.import_batch", batch_id=batch.id))
     return render_template(
         "exchange/columns.html", batch=batch, form=form, columns=columns, field_name=column_field_name
     ), 400 if form.errors else 200
+
+
+def _checked(batch):
+    """Run the dry run and commit it; False (with the reason flashed) when the file cannot be read."""
+    reporter = services.ProgressReporter(batch.id, batch.total_rows)
+    try:
+        services.dry_run(batch, local_today(), reporter)
+    except ImportRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "warning")
+        return False
+    db.session.commit()
+    return True
+
+
+def _name_choices():
+    departments = db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
+    people = db.session.scalars(select(User).where(User.active).order_by(User.name, User.email))
+    return departments.all(), people.all()
+
+
+@bp.route("/imports/<int:batch_id>/names", methods=["GET", "POST"])
+@require("can_manage_users")
+def import_names(batch_id):
+    """Choose, once each, what the departments and owners the import could not read are, then check the rows again."""
+    batch = _batch(batch_id)
+    if batch.state == services.IMPORTED:
+        return redirect(url_for("exchange.import_batch", batch_id=batch.id))
+    if batch.state == services.UPLOADED or not batch.result:
+        return redirect(url_for("exchange.import_columns", batch_id=batch.id))
+    questions = services.name_questions(batch)
+    if not questions and request.method == "GET":
+        return redirect(url_for("exchange.import_batch", batch_id=batch.id))
+    departments, people = _name_choices()
+    form = names_form(questions, departments, people, request.form if request.method == "POST" else None)
+    if form.validate_on_submit():
+        services.answer_names(batch, questions, form.answers())
+        # Committed first, as the columns are: the progress of the check is written from another connection.
+        db.session.commit()
+        if not _checked(batch):
+            return redirect(url_for("exchange.new_import"))
+        return redirect(url_for("exchange.import_batch", batch_id=batch.id))
+    return render_template(
+        "exchange/names.html",
+        batch=batch,
+        form=form,
+        questions=list(enumerate(questions)),
+        field_name=name_field_name,
+        remembered=_remembered(batch),
+    ), 400 if form.errors else 200
+
+
+def _remembered(batch):
+    found = batch.mapping.get("values_from")
+    if not found:
+        return None
+    return {"filename": found["filename"], "uploaded": datetime.fromisoformat(found["uploaded"])}
 
 
 @bp.route("/imports/<int:batch_id>")
@@ -84,7 +147,15 @@ def import_batch(batch_id):
     if batch.state == services.UPLOADED or not batch.result:
         return redirect(url_for("exchange.import_columns", batch_id=batch.id))
     form = ConfirmForm(digest=batch.result["digest"])
-    return render_template("exchange/batch.html", batch=batch, result=batch.result, form=form)
+    questions = services.name_questions(batch) if batch.state != services.IMPORTED else []
+    return render_template(
+        "exchange/batch.html",
+        batch=batch,
+        result=batch.result,
+        form=form,
+        questions=questions,
+        unanswered=[question for question in questions if not question.answer],
+    )
 
 
 @bp.route("/imports/<int:batch_id>/confirm", methods=["POST"])
@@ -160,6 +231,11 @@ def export_csv():
     return send_file(
         io.BytesIO(data), mimetype="text/csv; charset=utf-8", as_attachment=True, download_name=_download_name("csv")
     )
+
+
+@bp.app_template_filter("rejected_row")
+def _rejected_row(row):
+    return row_label(row)
 
 
 @bp.app_context_processor

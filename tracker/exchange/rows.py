@@ -51,6 +51,11 @@ class ParsedRow:
     errors: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     failed: set = field(default_factory=set)
+    # Values the admin may read for the importer: {"kind": department / owner / missing_department, "value", "guesses"}.
+    asks: list = field(default_factory=list)
+
+    def ask(self, kind, value="", guesses=()):
+        self.asks.append({"kind": kind, "value": value, "guesses": list(guesses)})
 
     def get(self, key, default=None):
         return self.values.get(key, default)
@@ -133,6 +138,14 @@ class Lookups:
         """How a cell's owner value reads against the active users' names."""
         names = {users[0].name for users in self.by_name.values() if len(users) == 1 and users[0].active}
         return read_name(value, sorted(names))
+
+    def guessed_people(self, value, reading):
+        """E-mail addresses of the people a value may mean: those sharing its name, or the rules' guesses."""
+        named = self.by_name.get(normalise_name(value), [])
+        if len(named) > 1:
+            return sorted(user.email for user in named if user.active)
+        guesses = reading.guesses if reading is not None else []
+        return [self.by_name[normalise_name(name)][0].email for name in guesses]
 
     def user(self, value):
         """The user a cell names by e-mail address or full name; CellError when none or several."""
@@ -223,6 +236,8 @@ def _read_people(parsed, values, columns, lookups):
     for key in ("owner_email", "owner"):
         raw = cells.text(_cell(values, columns, key))
         if raw:
+            if raw in lookups.mapped["owner"]:
+                parsed.ask("owner", raw)
             try:
                 parsed.values["owner"] = lookups.user(lookups.mapped["owner"].get(raw, raw))
                 if "@" not in raw and raw != parsed.values["owner"].name:
@@ -233,11 +248,14 @@ def _read_people(parsed, values, columns, lookups):
     department = cells.text(_cell(values, columns, "department"))
     if department:
         reading = lookups.department(department)
+        if reading.rule == "mapped":
+            parsed.ask("department", department)
         if reading.name is not None:
             parsed.values["department"] = lookups.departments[reading.name.strip().lower()]
             if department != reading.name:
                 parsed.notes.append(read_as_note("Department", reading))
         else:
+            parsed.ask("department", department, reading.guesses)
             parsed.errors.append(
                 f"No department is called {department}.{guesses_text(reading)} Add it on the Departments page first"
             )
@@ -250,6 +268,7 @@ def _give_missing_department(parsed, lookups):
         return
     if owner is not None and owner.department is None:
         parsed.values["department"] = lookups.default_department
+        parsed.ask("missing_department")
         parsed.notes.append(f"No department given: {lookups.default_department.name}, as chosen for such rows")
 
 
@@ -264,6 +283,8 @@ def _read_person_by_rule(parsed, raw, lookups, error):
         except cells.CellError as refused:
             error = refused
     guesses = guesses_text(reading) if reading is not None and str(error).startswith("No user") else ""
+    if raw not in lookups.mapped["owner"]:
+        parsed.ask("owner", raw, lookups.guessed_people(raw, reading))
     parsed.fail("owner", f"{str(error).rstrip('.')}.{guesses}" if guesses else str(error))
 
 

@@ -1,14 +1,25 @@
 """Import batches: upload, column mapping, dry run and confirmation. Services flush, never commit."""
 
+import hashlib
+import json
 import time
+from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from tracker.admin.services import save_department
 from tracker.audit.services import record
+from tracker.auth.models import Department
 from tracker.common.types import utcnow
 from tracker.exchange import spreadsheet
-from tracker.exchange.columns import FIELDS_BY_KEY, UPDATE_FIELDS, guess_mapping, mapping_problems
+from tracker.exchange.columns import (
+    FIELDS_BY_KEY,
+    UPDATE_FIELDS,
+    guess_mapping,
+    mapping_problems,
+    normalise_heading,
+)
 from tracker.exchange.matching import REJECT, plan_import
 from tracker.exchange.models import ImportBatch
 from tracker.exchange.rows import Lookups, parse_history
@@ -68,6 +79,7 @@ def start_import(filename, data, actor):
             f"The sheet has {len(table.rows):,} rows. Import at most {current_app.config['IMPORT_MAX_ROWS']:,} at a time"
         )
     updates = spreadsheet.updates_sheet(sheets, sheet)
+    key = header_key(table.headings)
     batch = ImportBatch(
         created_by=actor,
         filename=(filename or "plan")[-255:],
@@ -79,6 +91,8 @@ def start_import(filename, data, actor):
             "header_row": table.header_row,
             "columns": _describe_columns(table),
             "updates_sheet": updates.name if updates else None,
+            "header_key": key,
+            **_remembered_values(key),
         },
         total_rows=len(table.rows),
         processed_rows=0,
@@ -92,6 +106,24 @@ def start_import(filename, data, actor):
         summary=f"Uploaded {batch.filename} for import ({len(table.rows)} rows)",
     )
     return batch
+
+
+def header_key(headings):
+    """A fingerprint of a header row: files with the same column headings share their readings of names."""
+    normalised = [normalise_heading(heading) for heading in headings]
+    return hashlib.sha256(json.dumps(normalised).encode()).hexdigest()
+
+
+def _remembered_values(key):
+    """The admin's readings of names from the latest earlier file with the same headings, and which file that was."""
+    query = select(ImportBatch.mapping, ImportBatch.filename, ImportBatch.created_at).order_by(
+        ImportBatch.created_at.desc(), ImportBatch.id.desc()
+    )
+    for mapping, filename, created_at in db.session.execute(query):
+        values = (mapping or {}).get("values")
+        if mapping.get("header_key") == key and values and any(values.values()):
+            return {"values": values, "values_from": {"filename": filename, "uploaded": created_at.isoformat()}}
+    return {}
 
 
 def field_columns(batch):
@@ -147,6 +179,66 @@ def set_value_mappings(batch, departments=None, owners=None, missing_department=
     if missing_department:
         values["missing_department"] = missing_department
     batch.mapping = {**batch.mapping, "values": values}
+
+
+NEW_DEPARTMENT = "+new"
+
+
+@dataclass
+class NameQuestion:
+    """A value in the file that the admin reads for the import, once for all the rows that hold it."""
+
+    kind: str  # department, owner or missing_department
+    value: str
+    rows: list = field(default_factory=list)
+    guesses: list = field(default_factory=list)
+    answer: str = ""
+
+
+def name_questions(batch):
+    """Each department and owner value the rules cannot read (or the admin has read), and rows with no department."""
+    found = {}
+    for row in (batch.result or {}).get("rows", []):
+        for ask in row.get("asks", []):
+            question = found.setdefault((ask["kind"], ask["value"]), NameQuestion(ask["kind"], ask["value"]))
+            question.rows.append(row["row"])
+            question.guesses = question.guesses or ask["guesses"]
+    values = batch.mapping.get("values") or {}
+    for question in found.values():
+        if question.kind == "missing_department":
+            question.answer = values.get("missing_department") or ""
+        else:
+            question.answer = (values.get(question.kind) or {}).get(question.value, "")
+    order = {"department": 0, "owner": 1, "missing_department": 2}
+    return sorted(found.values(), key=lambda q: (order[q.kind], q.rows[0]))
+
+
+def answer_names(batch, questions, answers):
+    """Keep the admin's reading of each question's value, adding the departments they asked for.
+
+    answers are {question index: department name, owner email, NEW_DEPARTMENT or "" for none}.
+    """
+    values = dict(batch.mapping.get("values") or {})
+    departments, owners = dict(values.get("department") or {}), dict(values.get("owner") or {})
+    for index, question in enumerate(questions):
+        answer = answers.get(index, "")
+        if question.kind == "department" and answer == NEW_DEPARTMENT:
+            answer = _department_called(question.value) or save_department(None, question.value).name
+        if question.kind == "missing_department":
+            values["missing_department"] = answer
+            continue
+        chosen = departments if question.kind == "department" else owners
+        if answer:
+            chosen[question.value] = answer
+        else:
+            chosen.pop(question.value, None)
+    values.update(department=departments, owner=owners)
+    batch.mapping = {**batch.mapping, "values": values}
+
+
+def _department_called(name):
+    found = db.session.scalars(select(Department).where(Department.name == name.strip())).first()
+    return found.name if found else None
 
 
 def dry_run(batch, today, progress=None):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import filetype
 
 from tracker.common.uploads import UploadRefused, check_name, describe_size
-from tracker.exchange import xlsx
+from tracker.exchange import workbook
 from tracker.exchange.columns import heading_score
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -111,8 +111,8 @@ def _check_workbook_archive(data, max_bytes):
         )
     if "xl/workbook.xml" not in names:
         raise ImportRefused(f"The selected file is not an Excel workbook. {ACCEPTED}")
-    if unpacked > min(max_bytes * MAX_UNPACKED_RATIO, xlsx.MAX_UNPACKED_BYTES):
-        raise ImportRefused("The workbook is too large once opened. Remove pictures and unused sheets and try again")
+    if unpacked > min(max_bytes * MAX_UNPACKED_RATIO, workbook.MAX_UNPACKED_BYTES):
+        raise ImportRefused(workbook.TOO_LARGE_UNPACKED)
 
 
 def read_sheets(data, kind, filename="plan.csv"):
@@ -142,8 +142,8 @@ def _parse(data, kind, filename):
     if kind == "csv":
         return [_read_csv(data, filename)]
     try:
-        read = xlsx.read_workbook(io.BytesIO(data))
-    except xlsx.WorkbookTooLarge as refusal:
+        read = workbook.read_workbook(data)
+    except (workbook.WorkbookTooLarge, workbook.DeclaresEntities) as refusal:
         raise ImportRefused(str(refusal)) from None
     except Exception:  # a damaged file fails in many ways; all mean the same to the admin
         raise ImportRefused("The workbook could not be opened. It may be damaged: save it again in Excel") from None
