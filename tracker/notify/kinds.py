@@ -32,6 +32,7 @@ ACTION_RED = "action_red"
 ACTION_REOPENED = "action_reopened"
 WEEKLY_DIGEST = "weekly_digest"
 ESCALATION_DIGEST = "escalation_digest"
+MEETING_AGENDA = "meeting_agenda"
 
 register_mail_kind(
     "password_reset", "Password reset", "The link to choose a new password, when someone asks for it.", essential=True
@@ -73,6 +74,11 @@ register_mail_kind(
     ESCALATION_DIGEST,
     "Escalation digest",
     "To the chair once a week: actions overdue by more than the escalation limit.",
+)
+register_mail_kind(
+    MEETING_AGENDA,
+    "Meeting agenda",
+    "To the people expected at a meeting when its chair or secretary sends the agenda.",
 )
 
 
