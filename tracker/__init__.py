@@ -124,6 +124,7 @@ def register_blueprints(app):
     from tracker.exchange import api_bp, calendar_bp
     from tracker.exchange import bp as exchange_bp
     from tracker.main import bp as main_bp
+    from tracker.meetings import bp as meetings_bp
     from tracker.notify import bp as notify_bp
     from tracker.plan import bp as plan_bp
     from tracker.recommendations import bp as recommendations_bp
@@ -140,6 +141,7 @@ def register_blueprints(app):
     app.register_blueprint(reference_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(recommendations_bp, url_prefix="/recommendations")
+    app.register_blueprint(meetings_bp, url_prefix="/meetings")
     app.register_blueprint(exchange_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -6,6 +6,13 @@ from tracker.auth.models import Department, PasswordResetToken, Role, SignInAtte
 from tracker.common.revision import DataRevision  # noqa: F401
 from tracker.compliance.models import ComplianceAssessment  # noqa: F401
 from tracker.exchange.models import ApiToken, ImportBatch  # noqa: F401
+from tracker.meetings.models import (  # noqa: F401
+    ActionArising,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingSeries,
+)
 from tracker.notify.models import JobRun, MailKindSetting, OutboundEmail, SchedulerLock  # noqa: F401
 from tracker.plan.models import (  # noqa: F401
     Action,

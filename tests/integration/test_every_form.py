@@ -116,6 +116,25 @@ def _extension_date(world):
     return world.free_action.current_due_date + timedelta(days=30)
 
 
+def _newest_meeting():
+    from tracker.extensions import db
+    from tracker.meetings.models import Meeting
+
+    return db.session.scalars(select(Meeting).order_by(Meeting.id.desc()).limit(1)).one()
+
+
+def _arising(world):
+    return {
+        "arising-title": "Ask IT for a date",
+        "arising-owner_id": str(world.lead.id),
+        "arising-due_date": parts(local_today() + timedelta(days=40)),
+    }
+
+
+def _meeting_item(world, number):
+    return {"meeting_id": world.meeting.id, "item_id": world.meeting.items[number].id}
+
+
 CASES = {
     "admin.deactivate_user": Sent(banner=lambda w: f"{w.spare.name} can no longer sign in."),
     "admin.reactivate_user": Sent(before=_deactivated, banner=lambda w: f"{w.spare.name} can sign in again."),
@@ -212,6 +231,50 @@ CASES = {
         data=lambda w: {"name": "Power BI", "expires": "90"}, heading=lambda w: "Your new API token"
     ),
     "exchange.revoke_api_token": Sent(banner=lambda w: "The token 'Lead's Power BI' no longer works."),
+    "meetings.add_arising": Sent(
+        data=_arising,
+        banner=lambda w: (
+            f"{_newest_action().reference} has been added to the plan and {w.lead.name} has been told it is theirs."
+        ),
+    ),
+    "meetings.add_item": Sent(
+        data=lambda w: {"title": "What victims said at the forum"},
+        banner=lambda w: (
+            f"“What victims said at the forum” has been added to the agenda as item {len(w.meeting.items)}."
+        ),
+    ),
+    "meetings.edit_meeting": Sent(
+        data=lambda w: {"place": "Room 5", "held_on": parts(w.meeting.held_on), "attendees": [str(w.lead.id)]},
+        banner=lambda w: "The meeting's details have been saved.",
+    ),
+    "meetings.edit_series": Sent(
+        data=lambda w: {"name": "Victims Code Champions group"},
+        banner=lambda w: "Victims Code Champions group has been saved.",
+    ),
+    "meetings.finish_meeting": Sent(banner=lambda w: "The meeting has been recorded as held."),
+    "meetings.move_item": Sent(
+        data=lambda w: {"direction": "down"}, banner=lambda w: "“Minutes of the last meeting” is now item 2."
+    ),
+    "meetings.new_meeting": Sent(
+        data=lambda w: {"held_on": parts(local_today() + timedelta(days=28)), "starts_at": "2pm"},
+        banner=lambda w: (
+            f"The meeting has been planned with {len(_newest_meeting().items)} items proposed for its agenda."
+        ),
+    ),
+    "meetings.new_series": Sent(
+        data=lambda w: {"name": "Victims Voice Task & Finish group", "members": [str(w.lead.id)]},
+        banner=lambda w: "Victims Voice Task & Finish group has been set up.",
+    ),
+    "meetings.remove_item": Sent(
+        args=lambda w: _meeting_item(w, 1),
+        banner=lambda w: "“Actions arising from the last meeting” has been taken off the agenda.",
+    ),
+    "meetings.run_item": Sent(
+        data=lambda w: {"note": "The letter is with the printers.", "decisions": "Check again next month"},
+        banner=lambda w: "The note and decisions on item 1 have been saved.",
+    ),
+    "meetings.send_agenda": Sent(banner=lambda w: "The agenda has been sent to 2 people."),
+    "meetings.start_meeting": Sent(banner=lambda w: "The meeting has started."),
     "notify.mail_settings": Sent(
         data=lambda w: {"enabled": ["action_assigned", "extension_requested"]},
         banner=lambda w: "Your e-mail settings are saved.",

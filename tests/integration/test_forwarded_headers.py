@@ -1,7 +1,7 @@
 """No header a client sends can move a link onto another host, scheme or path, in mail or kept pages."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import jsonify, request
@@ -15,6 +15,7 @@ from tracker.admin.services import create_user
 from tracker.auth.models import SignInAttempt
 from tracker.exchange.writing import queue_assignment_summaries
 from tracker.extensions import cache
+from tracker.meetings.services import MeetingData, SeriesData, create_meeting, save_series, send_agenda
 from tracker.notify.digests import build_escalation_digests, build_weekly_digests
 from tracker.notify.kinds import MAIL_KINDS
 from tracker.notify.models import OutboundEmail
@@ -101,6 +102,9 @@ def queue_every_kind_of_mail(make):
     make.db.session.flush()
     tell_chairs(report)
     _send_report(report, recipient)
+    series = save_series(None, SeriesData(name="Victims Code Champions meeting", members=[owner]), chair)
+    meeting = create_meeting(series, MeetingData(held_on=today, starts_at=time(14), chair=chair), chair, today)
+    send_agenda(meeting, chair)
     make.db.session.commit()
     return ""
 

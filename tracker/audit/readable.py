@@ -79,6 +79,19 @@ KIND_LABELS = {
     "recommendation.status_changed": "Recommendation status decided",
     "recommendation.action_linked": "Action linked to a recommendation",
     "recommendation.action_unlinked": "Action unlinked from a recommendation",
+    "meeting_series.created": "Meeting series set up",
+    "meeting_series.changed": "Meeting series changed",
+    "meeting.created": "Meeting planned",
+    "meeting.changed": "Meeting changed",
+    "meeting.item_added": "Agenda item added",
+    "meeting.item_removed": "Agenda item removed",
+    "meeting.agenda_reordered": "Agenda item moved",
+    "meeting.agenda_sent": "Agenda sent",
+    "meeting.started": "Meeting started",
+    "meeting.held": "Meeting finished",
+    "meeting.note_recorded": "Meeting note recorded",
+    "meeting.decision_recorded": "Meeting decisions recorded",
+    "meeting.action_arising": "Action arising from a meeting",
 }
 
 FIELD_LABELS = {
@@ -112,6 +125,16 @@ FIELD_LABELS = {
     "recommendation_status": "Status",
     "status_reason": "Reason for the status",
     "body": "Made by",
+    "held_on": "Date of the meeting",
+    "starts_at": "Start time",
+    "place": "Place or link",
+    "default_chair": "Usual chair",
+    "default_secretary": "Usual secretary",
+    "attendees": "Attending",
+    "recipients": "Sent to",
+    "position": "Place on the agenda",
+    "item": "Agenda item",
+    "due": "Due date",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -132,6 +155,7 @@ def _code_labels():
     # Imported late: the audit package is imported by every feature, so it imports none at load time.
     from tracker.auth.models import ROLE_LABELS
     from tracker.compliance.models import SelfRating, VoiceSource
+    from tracker.meetings.models import MeetingState
     from tracker.plan.models import Rag, RequestState, Source, Status
     from tracker.recommendations.models import ADDRESSEE_LABELS, BODY_LABELS, RECOMMENDATION_STATUS_LABELS
     from tracker.reports.models import ReportState
@@ -143,7 +167,9 @@ def _code_labels():
         "rag": {rag.value: rag.label for rag in Rag},
         "role": {role.value: label for role, label in ROLE_LABELS.items()},
         "source": {source.value: source.label for source in Source},
-        "state": states | {state.value: state.label for state in ReportState},
+        "state": states
+        | {state.value: state.label for state in ReportState}
+        | {state.value: state.label for state in MeetingState},
         "self_rating": {rating.value: rating.label for rating in SelfRating},
         "voice_source": {source.value: source.label for source in VoiceSource},
         "recommendation_status": {status.value: label for status, label in RECOMMENDATION_STATUS_LABELS.items()},

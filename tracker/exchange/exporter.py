@@ -54,6 +54,7 @@ ENTRY_LABELS = {
     EntryKind.CANCELLED: "Cancelled",
     EntryKind.REOPENED: "Reopened",
     EntryKind.EVIDENCE_ADDED: "Evidence added",
+    EntryKind.DISCUSSED: "Discussed at a meeting",
 }
 # What rule_rag() and the export read of an action.
 ACTION_COLUMNS = (

@@ -33,6 +33,7 @@ ACTION_REOPENED = "action_reopened"
 WEEKLY_DIGEST = "weekly_digest"
 ESCALATION_DIGEST = "escalation_digest"
 RESPONSE_DUE = "response_due"
+MEETING_AGENDA = "meeting_agenda"
 
 register_mail_kind(
     "password_reset", "Password reset", "The link to choose a new password, when someone asks for it.", essential=True
@@ -79,6 +80,11 @@ register_mail_kind(
     RESPONSE_DUE,
     "Response to recommendations due",
     "To the leads and the chair 28, 14 and 7 days before a published response is due, and when it is overdue.",
+)
+register_mail_kind(
+    MEETING_AGENDA,
+    "Meeting agenda",
+    "To the people expected at a meeting when its chair or secretary sends the agenda.",
 )
 
 

@@ -103,6 +103,7 @@ class EntryKind(enum.StrEnum):
     REOPENED = "reopened"
     EVIDENCE_ADDED = "evidence_added"
     DUE_DATE_MOVED = "due_date_moved"
+    DISCUSSED = "discussed"
 
 
 class RequestState(enum.StrEnum):

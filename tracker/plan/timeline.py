@@ -26,6 +26,7 @@ HEADINGS = {
     EntryKind.REOPENED: "Action reopened",
     EntryKind.EVIDENCE_ADDED: "Evidence added",
     EntryKind.DUE_DATE_MOVED: "Due date moved by the chair",
+    EntryKind.DISCUSSED: "Discussed at a meeting",
 }
 
 

@@ -1,0 +1,84 @@
+"""Access rules for meetings: members see their series' meetings; the meeting's chair and secretary
+(and administrators) arrange and record them; admins and chairs set up series and plan meetings.
+
+In the world, the series' members are the lead and the chair; the chair chairs both meetings.
+The viewer and the other department's lead are not members.
+"""
+
+from tests.access import MANAGERS_POST
+
+MEMBERS = {"anon": 302, "viewer": 403, "lead": 200, "other_lead": 403, "chair": 200, "admin": 200}
+RECORDERS_POST = {"anon": 302, "viewer": 403, "lead": 403, "other_lead": 403, "chair": "ok", "admin": "ok"}
+
+
+def SETUP(data, make):
+    """A series with a planned meeting and one in progress, each with its proposed agenda."""
+    from datetime import time, timedelta
+
+    from tracker.common.dates import local_today
+    from tracker.extensions import db
+    from tracker.meetings import services
+    from tracker.meetings.models import MeetingState
+
+    today = local_today()
+    data.series = services.save_series(
+        None,
+        services.SeriesData(name="Victims Code Champions meeting", members=[data.lead], default_chair=data.chair),
+        data.chair,
+    )
+
+    def meeting(days):
+        details = services.MeetingData(
+            held_on=today + timedelta(days=days), starts_at=time(14), place="Room 4", chair=data.chair
+        )
+        details.attendees = [data.lead, data.chair]
+        return services.create_meeting(data.series, details, data.chair, today)
+
+    data.running = meeting(-1)
+    data.running.state = MeetingState.IN_PROGRESS.value
+    data.meeting = meeting(14)
+    db.session.commit()
+
+
+def _meeting(d):
+    return {"meeting_id": d.meeting.id}
+
+
+def _item(d):
+    return {"meeting_id": d.meeting.id, "item_id": d.meeting.items[0].id}
+
+
+RULES = {
+    "meetings.index": {"method": "GET", "args": lambda d: {}, "expect": MEMBERS},
+    "meetings.new_series": {"method": "POST", "args": lambda d: {}, "expect": MANAGERS_POST},
+    "meetings.series": {"method": "GET", "args": lambda d: {"series_id": d.series.id}, "expect": MEMBERS},
+    "meetings.edit_series": {"method": "POST", "args": lambda d: {"series_id": d.series.id}, "expect": MANAGERS_POST},
+    "meetings.new_meeting": {"method": "POST", "args": lambda d: {"series_id": d.series.id}, "expect": MANAGERS_POST},
+    "meetings.meeting": {"method": "GET", "args": _meeting, "expect": MEMBERS},
+    "meetings.edit_meeting": {"method": "POST", "args": _meeting, "expect": RECORDERS_POST},
+    "meetings.add_item": {"method": "POST", "args": _meeting, "expect": RECORDERS_POST},
+    "meetings.move_item": {
+        "method": "POST",
+        "args": _item,
+        "expect": RECORDERS_POST,
+        "fuzz_data": lambda d: {"direction": "down"},
+    },
+    "meetings.remove_item": {"method": "POST", "args": _item, "expect": RECORDERS_POST},
+    "meetings.send_agenda": {"method": "POST", "args": _meeting, "expect": RECORDERS_POST},
+    "meetings.start_meeting": {"method": "POST", "args": _meeting, "expect": RECORDERS_POST},
+    "meetings.finish_meeting": {
+        "method": "POST",
+        "args": lambda d: {"meeting_id": d.running.id},
+        "expect": RECORDERS_POST,
+    },
+    "meetings.run_item": {
+        "method": "GET",
+        "args": lambda d: {"meeting_id": d.running.id, "number": 1},
+        "expect": MEMBERS,
+    },
+    "meetings.add_arising": {
+        "method": "POST",
+        "args": lambda d: {"meeting_id": d.running.id, "number": 1},
+        "expect": RECORDERS_POST,
+    },
+}

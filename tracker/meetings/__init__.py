@@ -1,0 +1,7 @@
+"""Meetings of the groups that hold the plan: series, agendas proposed from the plan, recording in the room."""
+
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__)
+
+from tracker.meetings import agenda_routes, routes, running_routes  # noqa: E402,F401

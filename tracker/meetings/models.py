@@ -1,0 +1,221 @@
+"""Meetings of the groups that hold the plan: series, meetings, attendance, agenda items and minutes."""
+
+import enum
+
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.common.types import UTCDateTime, utcnow
+from tracker.extensions import db
+
+
+class MeetingState(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    HELD = "held"
+    MINUTES_APPROVED = "minutes_approved"
+
+    @property
+    def label(self):
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    MeetingState.PLANNED: "Planned",
+    MeetingState.IN_PROGRESS: "In progress",
+    MeetingState.HELD: "Held",
+    MeetingState.MINUTES_APPROVED: "Minutes approved",
+}
+
+
+def clock_time(moment):
+    """'2pm', '9:30am', 'midday', 'midnight'."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+class ItemKind(enum.StrEnum):
+    """Why an item is on the agenda."""
+
+    LAST_MINUTES = "last_minutes"
+    ACTIONS_ARISING = "actions_arising"
+    ACTION = "action"
+    ADDED = "added"
+
+
+series_members = Table(
+    "meeting_series_member",
+    db.metadata,
+    Column("series_id", ForeignKey("meeting_series.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class MeetingSeries(db.Model):
+    """A group that meets again and again, such as the Victims Code Champions meeting."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    default_chair_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    default_secretary_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    members = relationship("User", secondary=series_members, lazy="selectin", order_by="User.name")
+    default_chair = relationship("User", foreign_keys=[default_chair_id], lazy="joined")
+    default_secretary = relationship("User", foreign_keys=[default_secretary_id], lazy="joined")
+    meetings = relationship(
+        "Meeting", back_populates="series", lazy="dynamic", order_by="Meeting.held_on.desc(), Meeting.id.desc()"
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    def is_member(self, user):
+        return user.is_authenticated and any(member.id == user.id for member in self.members)
+
+    def can_manage(self, user):
+        """Admins and chairs set up series and their meetings."""
+        return user.is_authenticated and user.can_manage_plan
+
+    def can_view(self, user):
+        """Members see their series' meetings; admins and chairs see every series."""
+        return self.can_manage(user) or self.is_member(user)
+
+
+class Meeting(db.Model):
+    """One meeting of a series: when and where, who came, its agenda and its minutes."""
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"), index=True)
+    held_on = mapped_column(Date, nullable=False, index=True)
+    starts_at = mapped_column(Time, nullable=False)
+    place: Mapped[str] = mapped_column(String(500), default="")
+    guests: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(24), default=MeetingState.PLANNED.value, index=True)
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    secretary_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    agenda_sent_at = mapped_column(UTCDateTime)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    series = relationship("MeetingSeries", back_populates="meetings", lazy="joined")
+    chair = relationship("User", foreign_keys=[chair_id], lazy="joined")
+    secretary = relationship("User", foreign_keys=[secretary_id], lazy="joined")
+    attendance = relationship(
+        "Attendance", back_populates="meeting", lazy="selectin", cascade="all, delete-orphan", order_by="Attendance.id"
+    )
+    items = relationship(
+        "AgendaItem",
+        back_populates="meeting",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        order_by="AgendaItem.position",
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def state_label(self):
+        return MeetingState(self.state).label
+
+    @property
+    def start_text(self):
+        """The start time as GOV.UK writes times: 2pm, 9:30am, midday."""
+        return clock_time(self.starts_at)
+
+    @property
+    def title(self):
+        from tracker.common.dates import long_date
+
+        return f"{self.series.name}, {long_date(self.held_on)}"
+
+    @property
+    def attendees(self):
+        return [row.user for row in self.attendance if not row.apologies]
+
+    @property
+    def apologies(self):
+        return [row.user for row in self.attendance if row.apologies]
+
+    @property
+    def guest_names(self):
+        return [line.strip() for line in (self.guests or "").splitlines() if line.strip()]
+
+    def can_view(self, user):
+        return self.series.can_view(user)
+
+    def can_record(self, user):
+        """The meeting's chair and secretary, and administrators, prepare the agenda and record the meeting."""
+        if not user.is_authenticated or not user.active:
+            return False
+        return user.is_admin or user.id in (self.chair_id, self.secretary_id)
+
+
+class Attendance(db.Model):
+    """A member expected at a meeting, or one who sent apologies."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    apologies: Mapped[bool] = mapped_column(default=False)
+
+    meeting = relationship("Meeting", back_populates="attendance")
+    user = relationship("User", lazy="joined")
+
+
+class AgendaItem(db.Model):
+    """One item of a meeting's agenda, and what was noted and decided on it."""
+
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(24))
+    title: Mapped[str] = mapped_column(String(300))
+    # Why the agenda proposed it, in words: "Red: 12 days past due date of ...; extension waiting".
+    reason: Mapped[str] = mapped_column(Text, default="")
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"), index=True)
+    # The action's rule BRAG when the agenda was proposed, to notice an action turning Red by the next one.
+    rag_when_proposed: Mapped[str | None] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at = mapped_column(UTCDateTime)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    meeting = relationship("Meeting", back_populates="items")
+    action = relationship("Action", lazy="joined")
+    recorded_by = relationship("User", lazy="joined")
+    arising = relationship("ActionArising", back_populates="item", lazy="selectin", order_by="ActionArising.id")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def is_standing(self):
+        return self.kind in (ItemKind.LAST_MINUTES, ItemKind.ACTIONS_ARISING)
+
+
+class ActionArising(db.Model):
+    """An action the meeting created, tied to the item it arose from."""
+
+    __tablename__ = "action_arising"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), unique=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+
+    item = relationship("AgendaItem", back_populates="arising")
+    action = relationship("Action", lazy="joined")
