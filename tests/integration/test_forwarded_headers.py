@@ -22,7 +22,7 @@ from tracker.notify.red import send_red_alerts
 from tracker.plan import signals
 from tracker.plan.models import ClosureRequest, ExtensionRequest
 from tracker.reports.models import DistributionRecipient, Report
-from tracker.reports.services import _send_report, tell_chairs
+from tracker.reports.services import _send_report, tell_chairs, withdraw_report
 
 BASE_URL = "https://tracker.force.example/tracker"
 HOSTILE_HEADERS = {
@@ -97,6 +97,8 @@ def queue_every_kind_of_mail(make):
     make.db.session.flush()
     tell_chairs(report)
     _send_report(report, recipient)
+    report.state, report.published_at = "published", now
+    withdraw_report(report, chair, "The figures were wrong.")
     make.db.session.commit()
     return ""
 

@@ -244,11 +244,10 @@ def withdraw_report(report, user, reason):
     """
     if report.state != ReportState.PUBLISHED.value:
         raise NotWithdrawable(f"Only a published report can be withdrawn. The {report.quarter} report is not.")
-    reason = reason.strip()
+    # Read everything first: a load in between would flush half a withdrawal, and a withdrawal never changes.
+    reason, user_id, now = reason.strip(), user.id, utcnow()
+    report.withdrawn_at, report.withdrawn_by_id, report.withdrawal_reason = now, user_id, reason
     report.state = ReportState.WITHDRAWN.value
-    report.withdrawn_at = utcnow()
-    report.withdrawn_by_id = user.id
-    report.withdrawal_reason = reason
     db.session.flush()
     recipients = active_recipients()
     for recipient in recipients:
