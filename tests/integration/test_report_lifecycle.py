@@ -54,8 +54,6 @@ def test_the_last_day_of_a_quarter_counts_in_the_organisations_time_zone(app):
     q1 = Quarter.parse("2026/27 Q1")
     with app.app_context():
         assert services.buildable_from(q1) == date(2026, 7, 1)
-        # 23:30 UTC on 30 June is already 1 July in London (summer time).
-        assert services.can_build(q1, today=None) is True
         assert not services.can_build(q1, today=date(2026, 6, 30))
         assert services.can_build(q1, today=date(2026, 7, 1))
         assert services.not_yet_message(Quarter.parse("2026/27 Q4")) == (
@@ -283,3 +281,19 @@ def test_a_quarter_has_one_live_report_but_keeps_its_withdrawn_ones(db):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_board_members_read_the_withdrawn_report_while_the_corrected_one_awaits_approval(
+    client, auth, db, make, published
+):
+    admin = make.user("admin", name="Ada Admin")
+    services.withdraw_report(published, admin, REASON)
+    services.build_report(Q3, user=make.user("chair"), today=AFTER_Q3)
+    db.session.commit()
+    auth.sign_in("viewer")
+    page = client.get("/reports/2026-27-Q3").get_data(as_text=True)
+    assert visible_text(page, "h1") == "2026/27 Q3 (withdrawn)"
+    assert "A corrected report has replaced it." in visible_text(page, ".govuk-warning-text")
+    assert "See the corrected" not in visible_text(page) and "Other builds" not in visible_text(page)
+    archive = client.get("/reports/").get_data(as_text=True)
+    assert [row.split(" ")[2] for row in texts(archive, "tbody tr")] == ["(superseded)"]
