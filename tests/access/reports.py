@@ -16,20 +16,26 @@ def SETUP(data, make):
     last = quarter_of(local_today()).previous()
     data.published_quarter, data.awaiting_quarter = last.previous(), last
     for quarter, state in ((last.previous(), ReportState.PUBLISHED), (last, ReportState.AWAITING_APPROVAL)):
-        db.session.add(
-            Report(
-                quarter=quarter.label,
-                state=state.value,
-                snapshot=build_snapshot(quarter),
-                pdf=PLACEHOLDER_PDF,
-                pdf_size=len(PLACEHOLDER_PDF),
-                sha256="0" * 64,
-            )
+        report = Report(
+            quarter=quarter.label,
+            state=state.value,
+            snapshot=build_snapshot(quarter),
+            pdf=PLACEHOLDER_PDF,
+            pdf_size=len(PLACEHOLDER_PDF),
+            sha256="0" * 64,
         )
+        db.session.add(report)
+        if state == ReportState.PUBLISHED:
+            data.published_report = report
     db.session.add(ReportBuild(quarter=last.label, state=BuildState.DONE.value))
     data.recipient = DistributionRecipient(name="Priya Shah", email="priya.shah@lcjb.example.org")
     db.session.add(data.recipient)
     db.session.commit()
+
+
+def _build(data):
+    """One build of a quarter by its number: the published report's."""
+    return {"quarter": data.published_quarter, "report_id": data.published_report.id}
 
 
 PREPARE = {"anon": 302, "viewer": 403, "lead": 403, "other_lead": 403, "chair": 302, "admin": 302}
@@ -47,6 +53,10 @@ RULES = {
     "reports.view": {"method": "GET", "args": lambda d: {"quarter": d.published_quarter}, "expect": READ_ALL},
     "reports.download": {"method": "GET", "args": lambda d: {"quarter": d.published_quarter}, "expect": READ_ALL},
     "reports.publish": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
+    "reports.show_build": {"method": "GET", "args": lambda d: _build(d), "expect": READ_ALL},
+    "reports.view_build": {"method": "GET", "args": lambda d: _build(d), "expect": READ_ALL},
+    "reports.download_build": {"method": "GET", "args": lambda d: _build(d), "expect": READ_ALL},
+    "reports.withdraw": {"method": "GET", "args": lambda d: {"quarter": d.published_quarter}, "expect": ADMIN_ONLY},
     "reports.distribution": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
     "reports.edit_recipient": {
         "method": "GET",

@@ -58,3 +58,35 @@ def test_chair_previews_builds_and_publishes_a_report(page, make, db):
         page.get_by_role("link", name="Download PDF").click()
     assert download.value.suggested_filename == f"victims-code-update-{LAST.slug}.pdf"
     assert errors == [], "no script or Content Security Policy errors"
+
+
+def test_an_admin_withdraws_a_wrong_report_and_the_chair_builds_a_corrected_one(page, make, db):
+    from tracker.reports import services
+    from tracker.reports.models import DistributionRecipient
+
+    chair = make.user("chair", name="Casey Chair")
+    admin = make.user("admin", name="Ada Admin")
+    db.session.add(DistributionRecipient(name="Priya Shah", email="priya.shah@lcjb.example.org"))
+    services.publish_report(services.build_report(LAST, user=chair), chair)
+    db.session.commit()
+    sign_in(page, admin)
+    page.goto(f"/reports/{LAST.slug}")
+    expect(page.locator(".app-delivery--waiting")).to_have_text("Waiting, not yet sent")
+    page.get_by_role("link", name="Withdraw this report").click()
+    page.get_by_role("button", name="Withdraw the report").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the report is being withdrawn")
+    page.get_by_label("Why is the report being withdrawn?").fill("VV-001 was shown as Red in error.")
+    page.get_by_role("button", name="Withdraw the report").click()
+    expect(page.get_by_text(f"The {LAST.label} report is withdrawn.")).to_be_visible()
+    expect(page.locator(".govuk-tag").first).to_have_text("Withdrawn")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the withdrawn PDF").click()
+    assert download.value.suggested_filename == f"victims-code-update-{LAST.slug}.pdf"
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, chair)
+    page.goto(f"/reports/{LAST.slug}/draft")
+    page.get_by_role("button", name="Build a corrected report for approval").click()
+    says(page, f"The {LAST.label} report is built. Check it, then publish it to send it to the subgroup.")
+    expect(page.get_by_role("heading", name=f"Other builds of the {LAST.label} report")).to_be_visible()
+    expect(page.locator(".govuk-list .govuk-tag")).to_have_text("Superseded")

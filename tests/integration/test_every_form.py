@@ -434,6 +434,14 @@ CASES = {
         banner=lambda w: f"The {w.awaiting_quarter.label} report is published. It is on its way to 1 person.",
     ),
     "reports.remove_recipient": Sent(banner=lambda w: "Priya Shah has been taken off the distribution list."),
+    "reports.withdraw": Sent(
+        args=lambda w: {"quarter": w.published_quarter},
+        data=lambda w: {"reason": "The figures for VV-104 were wrong."},
+        banner=lambda w: (
+            f"The {w.published_quarter.label} report is withdrawn. A notice is waiting to go to 1 person on the "
+            "distribution list. Build a corrected report to replace it."
+        ),
+    ),
 }
 
 

@@ -24,7 +24,7 @@ from tracker.plan import signals
 from tracker.plan.models import ClosureRequest, ExtensionRequest
 from tracker.recommendations.reminders import send_response_reminders
 from tracker.reports.models import DistributionRecipient, Report
-from tracker.reports.services import _send_report, tell_chairs
+from tracker.reports.services import _send_report, tell_chairs, withdraw_report
 
 BASE_URL = "https://tracker.force.example/tracker"
 HOSTILE_HEADERS = {
@@ -105,6 +105,8 @@ def queue_every_kind_of_mail(make):
     series = save_series(None, SeriesData(name="Victims Code Champions meeting", members=[owner]), chair)
     meeting = create_meeting(series, MeetingData(held_on=today, starts_at=time(14), chair=chair), chair, today)
     send_agenda(meeting, chair)
+    report.state, report.published_at = "published", now
+    withdraw_report(report, chair, "The figures were wrong.")
     make.db.session.commit()
     return ""
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from tests.clock import set_clock
 from tests.integration.report_history import crafted_history
 from tracker.reports import cli
 from tracker.reports.models import Report
@@ -17,7 +18,8 @@ from tracker.reports.models import Report
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_builds_a_draft_to_files_quietly_when_not_on_a_terminal(runner, db, make, tmp_path):
+def test_builds_a_draft_to_files_quietly_when_not_on_a_terminal(runner, db, make, tmp_path, monkeypatch):
+    set_clock(monkeypatch, 2027, 1, 8, 9)
     crafted_history(db, make)
     pdf_path, html_path = tmp_path / "q3.pdf", tmp_path / "q3.html"
     result = runner.invoke(
@@ -29,9 +31,24 @@ def test_builds_a_draft_to_files_quietly_when_not_on_a_terminal(runner, db, make
         f"Draft 2026/27 Q3 report: {len(reader.pages)} pages, {pdf_path.stat().st_size // 1024} KB, "
         f"written to {pdf_path} and {html_path}."
     )
-    assert "Draft: not yet approved" in reader.pages[0].extract_text()
+    assert "Draft as at 8 January 2027: not yet approved" in reader.pages[0].extract_text()
     html = html_path.read_text()
     assert html.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in html and "VV-104" in html
+    assert db.session.scalar(select(func.count(Report.id))) == 0
+
+
+def test_a_draft_of_a_quarter_not_yet_ended_says_when_the_report_can_be_built(runner, db, make, tmp_path, monkeypatch):
+    set_clock(monkeypatch, 2026, 12, 2, 21, 1)
+    crafted_history(db, make)
+    pdf_path = tmp_path / "q3.pdf"
+    result = runner.invoke(args=["report", "build", "--quarter", "2026/27-Q3", "--out", str(pdf_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "This is a draft as at 2 December 2026: 2026/27 Q3 has not ended. "
+        "You can build the 2026/27 Q3 report from 1 January 2027."
+    )
+    reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
+    assert "Draft as at 2 December 2026: not yet approved" in reader.pages[0].extract_text()
     assert db.session.scalar(select(func.count(Report.id))) == 0
 
 

@@ -51,7 +51,7 @@ def test_each_active_recipient_gets_the_pdf_attached(db, make):
     assert "Dear Priya Shah," in mail[0].body_text
     assert report.published_by_id == chair.id and report.distributed_at is not None
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "report.published"))
-    assert event.summary == "Published the 2026/27 Q3 report and sent it to 2 people"
+    assert event.summary == "Published the 2026/27 Q3 report and queued it for 2 people on the distribution list"
 
 
 def test_a_report_too_large_to_attach_goes_as_a_link(app, db, make, monkeypatch):

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 
 from tests.visible import banners, visible_text
-from tracker.common.dates import local_today
+from tracker.common.dates import local_today, long_date
 from tracker.common.quarters import quarter_of
 from tracker.notify.models import OutboundEmail
 from tracker.reports import services
@@ -54,7 +54,7 @@ def _built(client, auth, role="chair"):
 def test_the_chair_previews_a_draft_in_the_browser_and_as_pdf(client, auth, last_quarter_plan):
     auth.sign_in("chair")
     page = client.get(f"/reports/{LAST.slug}/draft").get_data(as_text=True)
-    assert f"Draft for {LAST.label}." in page and "Nothing is stored or sent." in page
+    assert f"Draft for {LAST.label}, as at {long_date(local_today())}." in page and "Nothing is stored or sent." in page
     assert '<h1 class="rp-cover__title">Victims&#39; Code improvement plan: quarterly update</h1>' in page
     assert "VV-001: Revise the acknowledgement letter" in page and "Build the report for approval" in page
     assert f"<title>Draft report for {LAST.label} - Victims Code Action Tracker</title>" in page
@@ -63,7 +63,7 @@ def test_the_chair_previews_a_draft_in_the_browser_and_as_pdf(client, auth, last
     assert response.mimetype == "application/pdf"
     assert f'filename="draft-victims-code-update-{LAST.slug}.pdf"' in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
-    assert "Draft: not yet approved" in reader.pages[0].extract_text()
+    assert f"Draft as at {long_date(local_today())}: not yet approved" in reader.pages[0].extract_text()
     assert client.application.extensions["sqlalchemy"].session.scalar(select(Report)) is None
 
 

@@ -94,7 +94,7 @@ def test_a_draft_says_so_on_its_cover_and_title(db, make):
     crafted_history(db, make)
     pdf = render_report_pdf(render_report_html(build_snapshot(Q3, today=AFTER_Q3), draft=True))
     reader = PdfReader(io.BytesIO(pdf))
-    assert "Draft: not yet approved" in reader.pages[0].extract_text()
+    assert "Draft as at 8 January 2027: not yet approved" in reader.pages[0].extract_text()
     assert reader.metadata.title.startswith("Draft: ")
 
 

@@ -59,6 +59,8 @@ KIND_LABELS = {
     "report.built": "Report built",
     "report.rebuilt": "Report built again",
     "report.published": "Report published",
+    "report.withdrawn": "Report withdrawn",
+    "report.superseded": "Withdrawn report superseded by a new build",
     "report.notes_saved": "Report decisions saved",
     "distribution.added": "Added to the distribution list",
     "distribution.changed": "Distribution list entry changed",
@@ -135,6 +137,7 @@ FIELD_LABELS = {
     "position": "Place on the agenda",
     "item": "Agenda item",
     "due": "Due date",
+    "withdrawal_reason": "Reason for withdrawing",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")

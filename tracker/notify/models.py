@@ -30,6 +30,8 @@ class OutboundEmail(db.Model):
     to_address: Mapped[str] = mapped_column(String(254))
     to_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id", ondelete="SET NULL"), index=True)
+    # The quarterly report a message sends or withdraws, so its page can say what was delivered.
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="SET NULL"), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)

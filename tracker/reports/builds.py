@@ -45,12 +45,15 @@ def latest_build(quarter):
 def request_build(quarter, user):
     """Ask for the quarter's report to be built; the build already waiting or running if there is one.
 
-    Refuses (ReportLocked) a published report at once, so nobody waits for a build that must fail.
+    Refuses at once what the build itself would refuse, so nobody waits for a build that must fail:
+    a quarter not yet over (QuarterNotOver) and a published report (ReportLocked).
     Two people asking at the same moment: the unique index on active builds lets one insert win.
     """
     waiting = active_build(quarter)
     if waiting is not None:
         return waiting
+    if not services.can_build(quarter):
+        raise services.QuarterNotOver(f"The {quarter.label} quarter has not ended. {services.not_yet_message(quarter)}")
     report = services.report_for(quarter)
     if report is not None and report.is_published:
         raise services.ReportLocked(f"The {quarter.label} report is published and cannot change.")
@@ -122,9 +125,9 @@ def run_build(build):
     try:
         services.build_report(quarter, user=requested_by)
         db.session.commit()
-    except services.ReportLocked as locked:
+    except (services.ReportLocked, services.QuarterNotOver) as refused:
         db.session.rollback()
-        return _finish(build_id, BuildState.FAILED.value, str(locked))
+        return _finish(build_id, BuildState.FAILED.value, str(refused))
     except Exception as error:
         db.session.rollback()
         log.exception("building the %s report failed", quarter.label)

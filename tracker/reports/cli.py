@@ -6,9 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from tracker.common.dates import local_today
+from tracker.common.dates import local_today, long_date
 from tracker.common.quarters import Quarter, quarter_of
 from tracker.reports.render import layout_report, render_report_html, write_report
+from tracker.reports.services import can_build, not_yet_message
 from tracker.reports.snapshot import actions_existing_on, build_snapshot
 
 # Laying out the PDF costs about as much as reading a few hundred actions; these weights keep the
@@ -66,7 +67,10 @@ def report_cli():
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, writable=True), help="Also write the HTML here.")
 @with_appcontext
 def build_command(quarter, out, html_out):
-    """Build a draft of the quarter's report to files; nothing is stored or sent."""
+    """Build a draft of the quarter's report to files; nothing is stored or sent.
+
+    The stored report is built in the tracker, or by the scheduler, once the quarter has ended.
+    """
     today = local_today()
     if quarter > quarter_of(today):
         raise click.BadParameter(f"{quarter.label} has not started yet.", param_hint="--quarter")
@@ -86,3 +90,8 @@ def build_command(quarter, out, html_out):
     pages = len(document.pages)
     also = f" and {html_out}" if html_out else ""
     click.echo(f"Draft {quarter.label} report: {pages} pages, {len(pdf) // 1024} KB, written to {out}{also}.")
+    if not can_build(quarter, today):
+        # Only a draft can exist before the quarter ends; say so, so nobody sends it as the report.
+        click.echo(
+            f"This is a draft as at {long_date(today)}: {quarter.label} has not ended. {not_yet_message(quarter)}"
+        )

@@ -97,3 +97,29 @@ class RecipientForm(FlaskForm):
 
 class EditRecipientForm(VersionedForm, RecipientForm):
     """Changes to someone on the distribution list, refused when someone else saved first."""
+
+
+WITHDRAWAL_REASON_MAX = 2000
+
+
+class WithdrawForm(FlaskForm):
+    """An admin's confirmation that a published report is withdrawn, and why."""
+
+    reason = TextAreaField(
+        "Why is the report being withdrawn?",
+        widget=GovCharacterCount(),
+        description="Say what was wrong. Everyone on the distribution list is told this, "
+        "and it is shown beside the report in the archive.",
+        validators=[
+            InputRequired(message="Enter why the report is being withdrawn"),
+            Length(
+                max=WITHDRAWAL_REASON_MAX,
+                message=f"The reason must be {WITHDRAWAL_REASON_MAX} characters or fewer",
+            ),
+        ],
+    )
+    submit = SubmitField("Withdraw the report", widget=GovSubmitInput())
+
+    def validate_reason(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError("Enter why the report is being withdrawn")

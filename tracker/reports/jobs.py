@@ -7,7 +7,7 @@ from tracker.common.dates import add_working_days, local_today
 from tracker.common.quarters import quarter_of
 from tracker.extensions import db
 from tracker.reports.builds import work_through_builds
-from tracker.reports.services import build_report, report_for
+from tracker.reports.services import build_report, reports_of
 
 
 def report_due_on(quarter):
@@ -18,15 +18,20 @@ def report_due_on(quarter):
 def build_due_report(now):
     """Reconcile: build the report of the quarter just ended if it is due and not yet built.
 
-    Safe to run any number of times, from any number of processes: the unique quarter on reports
-    means it is built once. Run late (after downtime), it still builds the missed report.
+    Safe to run any number of times, from any number of processes: a quarter has one live report,
+    so it is built once. Run late (after downtime), it still builds the missed report. It never
+    builds before the quarter's last day has passed: build_report refuses that too.
     """
     today = local_today(now)
     quarter = quarter_of(today).previous()
     due = report_due_on(quarter)
     if today < due:
         return f"{quarter.label} report is not due until {due.isoformat()}"
-    if report_for(quarter) is not None:
+    built = reports_of(quarter)
+    if built and built[0].is_withdrawn:
+        # A corrected report is built by the chair once the plan is put right, not at 6am regardless.
+        return f"{quarter.label} report was withdrawn; the chair builds the corrected one"
+    if built:
         return f"{quarter.label} report already built"
     try:
         build_report(quarter, today=today)

@@ -26,19 +26,47 @@ from tracker.extensions import db
 class ReportState(enum.StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     PUBLISHED = "published"
+    # Published, then found wrong and taken back by an admin; kept, with its PDF, for the record.
+    WITHDRAWN = "withdrawn"
+    # Withdrawn, and a corrected report of the same quarter has been built in its place.
+    SUPERSEDED = "superseded"
 
     @property
     def label(self):
-        return {"awaiting_approval": "Awaiting approval", "published": "Published"}[self.value]
+        return {
+            "awaiting_approval": "Awaiting approval",
+            "published": "Published",
+            "withdrawn": "Withdrawn",
+            "superseded": "Superseded",
+        }[self.value]
+
+
+# The states of a quarter's one current report; withdrawn and superseded ones stay in the archive beside it.
+LIVE_STATES = (ReportState.AWAITING_APPROVAL.value, ReportState.PUBLISHED.value)
+WITHDRAWN_STATES = (ReportState.WITHDRAWN.value, ReportState.SUPERSEDED.value)
+_LIVE_WHERE = text("state IN ('awaiting_approval', 'published')")
 
 
 class Report(db.Model):
-    """The one report of a quarter: its frozen data, its PDF and its checksum."""
+    """A quarter's report: its frozen data, its PDF and its checksum.
+
+    A quarter has at most one live report (awaiting approval or published); a published report
+    that was wrong is withdrawn, and the corrected build supersedes it, both kept.
+    """
 
     __tablename__ = "report"
+    __table_args__ = (
+        Index(
+            "uq_report_live_quarter",
+            "quarter",
+            unique=True,
+            sqlite_where=_LIVE_WHERE,
+            postgresql_where=_LIVE_WHERE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    quarter: Mapped[str] = mapped_column(String(12), unique=True)
+    quarter: Mapped[str] = mapped_column(String(12), index=True)
     state: Mapped[str] = mapped_column(String(24), default=ReportState.AWAITING_APPROVAL.value)
     built_at = mapped_column(UTCDateTime, default=utcnow)
     built_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -49,10 +77,16 @@ class Report(db.Model):
     published_at = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     distributed_at = mapped_column(UTCDateTime)
+    withdrawn_at = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"))
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     built_by = relationship("User", foreign_keys=[built_by_id], lazy="joined")
     published_by = relationship("User", foreign_keys=[published_by_id], lazy="joined")
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id], lazy="joined")
+    superseded_by = relationship("Report", remote_side=[id], lazy="select")
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -69,6 +103,16 @@ class Report(db.Model):
         return self.state == ReportState.PUBLISHED
 
     @property
+    def is_withdrawn(self):
+        """True for a withdrawn report, whether or not a corrected one has superseded it."""
+        return self.state in WITHDRAWN_STATES
+
+    @property
+    def was_published(self):
+        """True once published, even if withdrawn since: everyone may read it."""
+        return self.state == ReportState.PUBLISHED or self.is_withdrawn
+
+    @property
     def state_label(self):
         return ReportState(self.state).label
 
@@ -79,6 +123,13 @@ class PublishedReportChanged(ValueError):
 
 # What a published report is: once published, none of these may change.
 FROZEN_FIELDS = ("quarter", "snapshot", "pdf", "pdf_size", "sha256", "built_at", "state")
+# Once withdrawn, the record of the withdrawal never changes either.
+WITHDRAWAL_FIELDS = ("withdrawn_at", "withdrawn_by_id", "withdrawal_reason")
+# The only ways a published report's state may move on.
+LATER_STATES = {
+    ReportState.PUBLISHED.value: ReportState.WITHDRAWN.value,
+    ReportState.WITHDRAWN.value: ReportState.SUPERSEDED.value,
+}
 
 
 @event.listens_for(Report, "before_update")
@@ -86,10 +137,15 @@ def _published_reports_are_immutable(mapper, connection, target):
     table = Report.__table__
     # Read the stored state: the attribute's history is empty when the object was expired.
     was = connection.scalar(select(table.c.state).where(table.c.id == target.id))
-    if was != ReportState.PUBLISHED:
+    if was not in (ReportState.PUBLISHED, *WITHDRAWN_STATES):
         return
     attrs = inspect(target).attrs
-    changed = [name for name in FROZEN_FIELDS if attrs[name].history.has_changes()]
+    frozen = FROZEN_FIELDS + (WITHDRAWAL_FIELDS if was in WITHDRAWN_STATES else ())
+    if was == ReportState.SUPERSEDED:
+        frozen += ("superseded_by_id",)
+    changed = [name for name in frozen if attrs[name].history.has_changes()]
+    if "state" in changed and LATER_STATES.get(was) == target.state:
+        changed.remove("state")
     if changed:
         raise PublishedReportChanged(f"A published report never changes (tried to change {', '.join(changed)})")
 

@@ -11,15 +11,16 @@ from tracker.extensions import db
 from tracker.plan.brag import rule_rag
 from tracker.plan.models import Rag
 from tracker.reports import history
-from tracker.reports.models import Report
+from tracker.reports.models import LIVE_STATES, Report
 
 RAG_ORDER = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value)
 MOVEMENT_KINDS = ("new", "completed", "turned_red", "recovered", "extended")
 
 
 def stored_snapshot(quarter):
-    """The snapshot of a quarter's stored report, or None."""
-    return db.session.scalar(select(Report.snapshot).where(Report.quarter == quarter.label))
+    """The snapshot of a quarter's live stored report, or None: a withdrawn report was wrong."""
+    query = select(Report.snapshot).where(Report.quarter == quarter.label, Report.state.in_(LIVE_STATES))
+    return db.session.scalar(query)
 
 
 def baseline_from_report(snapshot):

@@ -15,8 +15,9 @@ from tracker.common.templating import add_navigation, pluralise
 from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.reports import bp, builds, services
-from tracker.reports.forms import NotesForm, QuarterForm
-from tracker.reports.models import BuildState, PublishedReportChanged, Report
+from tracker.reports.delivery import deliveries, delivery_summary
+from tracker.reports.forms import NotesForm, QuarterForm, WithdrawForm
+from tracker.reports.models import LIVE_STATES, BuildState, PublishedReportChanged, Report
 from tracker.reports.render import render_report_html, render_report_pdf, report_context
 from tracker.reports.snapshot import build_snapshot
 
@@ -37,13 +38,22 @@ def _started(quarter):
     return quarter
 
 
-def _stored(quarter, *, with_files=False):
+def _stored(quarter, *, report_id=None, with_files=False):
+    """The report asked for: one build by id, or else the quarter's live report, or else its latest.
+
+    A board member whose quarter has a corrected report still awaiting approval sees the withdrawn one.
+    """
     query = db.select(Report).where(Report.quarter == quarter.label)
+    if report_id is not None:
+        query = query.where(Report.id == report_id)
+    else:
+        query = query.order_by(Report.state.in_(LIVE_STATES).desc(), Report.id.desc())
     if with_files:
         query = query.options(undefer(Report.snapshot), undefer(Report.pdf))
-    report = db.session.scalar(query) or abort(404)
-    ensure(services.can_read(report, current_user))
-    return report
+    reports = db.session.scalars(query).all() or abort(404)
+    readable = [report for report in reports if services.can_read(report, current_user)]
+    ensure(bool(readable))
+    return readable[0]
 
 
 def _pdf_response(pdf, quarter, *, draft=False):
@@ -79,11 +89,16 @@ def draft(quarter):
     """Preview the quarter's report as it would be built now, in the browser."""
     snapshot = build_snapshot(_started(quarter))
     report = services.report_for(quarter)
+    withdrawn = None if report else next(iter(services.reports_of(quarter)), None)
     return render_template(
         "reports/draft.html",
         quarter=quarter,
         report=report,
         active_build=builds.active_build(quarter),
+        withdrawn=withdrawn,
+        today=local_today(),
+        buildable=services.can_build(quarter),
+        not_yet=services.not_yet_message(quarter),
         **report_context(snapshot, draft=True, screen=True),
     )
 
@@ -133,6 +148,9 @@ def build(quarter):
     try:
         builds.request_build(_started(quarter), current_user)
         db.session.commit()
+    except services.QuarterNotOver as early:
+        flash(str(early), "warning")
+        return redirect(url_for("reports.draft", quarter=quarter))
     except services.ReportLocked as locked:
         flash(str(locked), "warning")
         return redirect(url_for("reports.show", quarter=quarter))
@@ -171,45 +189,91 @@ def build_status(quarter):
 
 
 @bp.route("/<quarter:quarter>")
+@bp.route("/<quarter:quarter>/builds/<int:report_id>", endpoint="show_build")
 @login_required
-def show(quarter):
-    """One stored report: its state, checksum and download, and publishing for the chair."""
-    report = _stored(quarter)
-    recipients = services.active_recipients() if current_user.can_build_reports else []
+def show(quarter, report_id=None):
+    """One stored report: its state, checksum, download and who it reached; publishing for the chair."""
+    report = _stored(quarter, report_id=report_id)
+    builder = current_user.can_build_reports
+    recipients = services.active_recipients() if builder else []
+    sent = deliveries(report, services.REPORT_PUBLISHED) if builder else []
+    notices = deliveries(report, services.REPORT_WITHDRAWN) if builder else []
+    others = [r for r in services.reports_of(quarter) if r.id != report.id and services.can_read(r, current_user)]
     return render_template(
         "reports/show.html",
         report=report,
         quarter=quarter,
         recipients=recipients,
         active_build=builds.active_build(quarter) if current_user.can_build_reports else None,
+        sent=sent,
+        sent_summary=delivery_summary(sent),
+        notices=notices,
+        notices_summary=delivery_summary(notices),
+        others=others,
+        too_soon=services.built_too_soon(report),
+        buildable=services.can_build(quarter),
+        not_yet=services.not_yet_message(quarter),
     )
 
 
 @bp.route("/<quarter:quarter>/web")
+@bp.route("/<quarter:quarter>/builds/<int:report_id>/web", endpoint="view_build")
 @login_required
-def view(quarter):
+def view(quarter, report_id=None):
     """Read a stored report as a web page, rebuilt from its frozen data."""
-    report = _stored(quarter, with_files=True)
+    report = _stored(quarter, report_id=report_id, with_files=True)
     return render_template(
         "reports/view.html", report=report, quarter=quarter, **report_context(report.snapshot, screen=True)
     )
 
 
 @bp.route("/<quarter:quarter>/report.pdf")
+@bp.route("/<quarter:quarter>/builds/<int:report_id>/report.pdf", endpoint="download_build")
 @login_required
-def download(quarter):
-    """Download the stored PDF of a report."""
-    report = _stored(quarter, with_files=True)
+def download(quarter, report_id=None):
+    """Download the stored PDF of a report, withdrawn or not, exactly as it was built."""
+    report = _stored(quarter, report_id=report_id, with_files=True)
     response = _pdf_response(report.pdf, quarter)
     response.headers["X-Checksum-SHA256"] = report.sha256
     return response
+
+
+@bp.route("/<quarter:quarter>/withdraw", methods=["GET", "POST"])
+@require("can_manage_users")
+def withdraw(quarter):
+    """Confirm, with a reason, that a published report was wrong: withdraw it and tell the distribution list."""
+    report = services.report_for(quarter)
+    if report is None or not report.is_published:
+        flash(f"There is no published {quarter.label} report to withdraw.", "info")
+        return redirect(url_for("reports.show", quarter=quarter) if report else url_for("reports.archive"))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            recipients = services.withdraw_report(report, current_user, form.reason.data)
+            db.session.commit()
+        except SIMULTANEOUS:
+            db.session.rollback()
+            flash(f"Someone else changed the {quarter.label} report at the same moment. Check it.", "warning")
+            return redirect(url_for("reports.show", quarter=quarter))
+        told = (
+            f"A notice is waiting to go to {pluralise(len(recipients), 'person', 'people')} on the distribution list."
+            if recipients
+            else "Nobody is on the distribution list to tell."
+        )
+        flash(f"The {quarter.label} report is withdrawn. {told} Build a corrected report to replace it.", "success")
+        return redirect(url_for("reports.show_build", quarter=quarter, report_id=report.id))
+    recipients = services.active_recipients()
+    status = 400 if form.errors else 200
+    return render_template(
+        "reports/withdraw.html", form=form, report=report, quarter=quarter, recipients=recipients
+    ), status
 
 
 @bp.route("/<quarter:quarter>/publish", methods=["GET", "POST"])
 @require("can_build_reports")
 def publish(quarter):
     """Confirm, then publish the report and send it to the distribution list."""
-    report = _stored(quarter, with_files=True)
+    report = services.report_for(quarter) or abort(404)
     if report.is_published:
         flash(f"The {quarter.label} report is already published.", "info")
         return redirect(url_for("reports.show", quarter=quarter))
@@ -217,6 +281,9 @@ def publish(quarter):
         try:
             recipients = services.publish_report(report, current_user)
             db.session.commit()
+        except services.QuarterNotOver as early:
+            flash(str(early), "warning")
+            return redirect(url_for("reports.show", quarter=quarter))
         except SIMULTANEOUS:
             db.session.rollback()
             flash(f"Someone else published the {quarter.label} report at the same moment.", "info")

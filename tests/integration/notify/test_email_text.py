@@ -407,6 +407,35 @@ CASES = {
         ]
         + FOOTER,
     ),
+    "report_withdrawn": lambda p: (
+        "report_withdrawn",
+        None,
+        {
+            "name": "Sam Member",
+            "quarter": "2026-27 Q3",
+            "subgroup": "Victims Code subgroup",
+            "published_on": "8 January 2027",
+            "reason": "VV-104 was counted as Red in error.",
+            "withdrawn_by": "Ada Admin",
+            "link": LINK,
+        },
+        [
+            "Dear Sam Member,",
+            "",
+            "The update on the Victims' Code improvement plan for 2026-27 Q3, sent to the Victims Code subgroup on "
+            "8 January 2027, has been withdrawn because it was wrong. Please do not use it or pass it on.",
+            "",
+            "Why it was withdrawn: VV-104 was counted as Red in error.",
+            "",
+            "A corrected report will follow. We will send it to you when it is published.",
+            "",
+            "The withdrawn report and the reason stay on record in the Victims Code Action Tracker:",
+            "http://127.0.0.1:5000/actions/VV-101",
+            "",
+            "Ada Admin",
+            "Office of the Police and Crime Commissioner",
+        ],
+    ),
     "import_assigned": lambda p: (
         "import_assigned",
         p.owner,
