@@ -87,6 +87,10 @@ def test_an_admin_withdraws_a_wrong_report_and_the_chair_builds_a_corrected_one(
     sign_in(page, chair)
     page.goto(f"/reports/{LAST.slug}/draft")
     page.get_by_role("button", name="Build a corrected report for approval").click()
-    says(page, f"The {LAST.label} report is built. Check it, then publish it to send it to the subgroup.")
+    expect(page.locator("[data-build-status]")).to_contain_text("Waiting to start.")
+    db.session.expire_all()
+    assert work_through_builds() == "1 report built, 0 failed"
+    expect(page.locator("[data-build-status]")).to_contain_text(f"The {LAST.label} report is built.")
+    page.get_by_role("link", name=f"Check the {LAST.label} report").click()
     expect(page.get_by_role("heading", name=f"Other builds of the {LAST.label} report")).to_be_visible()
     expect(page.locator(".govuk-list .govuk-tag")).to_have_text("Superseded")
