@@ -105,7 +105,11 @@ def test_losing_a_race_to_another_process_is_harmless(db, plan, monkeypatch):
     assert len(_mail_to(db, plan.email)) == 1
 
 
-def test_the_job_is_offered_to_the_scheduler_as_a_daily_cron():
-    [job] = JOBS
-    assert job["id"] == "reports.build_due_report" and job["func"] is build_due_report
-    assert job["cron"] == {"hour": 6, "minute": 0}
+def test_the_jobs_are_offered_to_the_scheduler_daily_and_every_five_seconds():
+    from tracker.reports.builds import work_through_builds
+
+    due, asked = JOBS
+    assert due["id"] == "reports.build_due_report" and due["func"] is build_due_report
+    assert due["cron"] == {"hour": 6, "minute": 0}
+    assert asked["id"] == "reports.builds" and asked["func"] is work_through_builds
+    assert asked["cron"] == {"second": "*/5"}

@@ -15,6 +15,7 @@ from tracker.common.dates import date_time, long_date
 from tracker.common.quarters import Quarter
 from tracker.notify.models import OutboundEmail
 from tracker.reports import jobs, services
+from tracker.reports.builds import work_through_builds
 from tracker.reports.models import DistributionRecipient, Report, ReportState
 
 REASON = "VV-104 was counted as Red, but its extension had been approved before the quarter ended."
@@ -228,6 +229,7 @@ def test_a_new_build_supersedes_the_withdrawn_report_and_the_archive_keeps_both(
     )
 
     assert client.post("/reports/2026-27-Q3/build").status_code == 302
+    assert work_through_builds() == "1 report built, 0 failed"
     old, new = _reports(db)
     assert (old.state, new.state) == (ReportState.SUPERSEDED.value, ReportState.AWAITING_APPROVAL.value)
     assert old.superseded_by_id == new.id and old.withdrawal_reason == REASON
