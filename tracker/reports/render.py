@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from flask import render_template
 from markupsafe import Markup
-from weasyprint import CSS, HTML
+from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from tracker.common.charts import brag_series, stacked_bar_chart
@@ -31,10 +31,6 @@ MOVEMENT_LABELS = {
     "extended": "Given a later due date",
 }
 _CHART_ID = re.compile(r"\bchart(\d+)(?=-)")
-# Rules of WeasyPrint's own HTML stylesheet that apply a pseudo-element to every element: footnotes
-# and notes, which the report never uses, and list markers, which it only needs on list items.
-_NOTE_RULES = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n", re.MULTILINE)
-_ANY_MARKER = "\n::marker {"
 
 
 @lru_cache(maxsize=1)
@@ -205,37 +201,9 @@ class NoNetworkFetcher(URLFetcher):
         raise ValueError(f"The report does not fetch {url}")
 
 
-@lru_cache(maxsize=1)
-def report_user_agent_css():
-    """WeasyPrint's own HTML stylesheet without the rules that give every element pseudo-elements.
-
-    WeasyPrint works out the style of each pseudo-element a rule names for every element the rule
-    matches: with the footnote, note and marker rules that is seven styles per element instead of
-    one, about a tenth of the report's layout time. The report has no footnotes, and only list
-    items have markers, so the PDF is the same without them (tests compare the two).
-    """
-    source = resources.files("weasyprint").joinpath("css/html5_ua.css").read_text(encoding="utf-8")
-    trimmed, removed = _NOTE_RULES.subn("", source)
-    if removed != 5 or _ANY_MARKER not in trimmed:
-        raise RuntimeError("WeasyPrint's HTML stylesheet has changed; review report_user_agent_css")
-    return trimmed.replace(_ANY_MARKER, "\nli::marker {")
-
-
-class ReportHTML(HTML):
-    """A report document, styled by report_user_agent_css instead of WeasyPrint's full stylesheet."""
-
-    def _ua_stylesheets(self, forms=False):
-        return [_user_agent_stylesheet()]
-
-
-@lru_cache(maxsize=1)
-def _user_agent_stylesheet():
-    return CSS(string=report_user_agent_css())
-
-
 def layout_report(html):
     """Lay the HTML out as A4 pages; the slow part of making the PDF."""
-    return ReportHTML(string=html, url_fetcher=NoNetworkFetcher()).render()
+    return HTML(string=html, url_fetcher=NoNetworkFetcher()).render()
 
 
 def write_report(document) -> bytes:
