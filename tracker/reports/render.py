@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from types import SimpleNamespace
+from xml.sax.saxutils import escape
 
 from flask import render_template
 from markupsafe import Markup
@@ -20,6 +21,7 @@ from tracker.common.dates import long_date
 from tracker.common.narrow_charts import for_every_width, narrow_stacked_bar_chart
 from tracker.common.templating import pluralise
 from tracker.compliance.gap import gap_movement
+from tracker.reports.pdf_tags import tag_finisher
 from tracker.reports.snapshot import RAG_ORDER
 
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
@@ -31,6 +33,7 @@ MOVEMENT_LABELS = {
     "extended": "Given a later due date",
 }
 _CHART_ID = re.compile(r"\bchart(\d+)(?=-)")
+_SVG_TITLE = re.compile(r"(<title id=\"[^\"]*\">)(.*?)(</title>)", re.DOTALL)
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +106,14 @@ def summary_sentences(snapshot):
     return sentences
 
 
+def brag_figures(counts):
+    """'Red 4, Amber 10, Green 20, Blue 6'."""
+    return ", ".join(f"{RAG_LABELS[rag]} {counts.get(rag, 0)}" for rag in RAG_ORDER)
+
+
 def _chart(title, description, categories, counts, label_width, screen=False):
+    # The title is the chart's alternative text in the PDF, so it carries the figures themselves.
+    title = f"{title}: " + "; ".join(f"{category}: {brag_figures(counts.get(category, {}))}" for category in categories)
     series = brag_series(counts, categories)
     wide = stacked_bar_chart(
         title, description, categories, series, label_width=label_width, width=720, segment_titles=False
@@ -149,16 +159,54 @@ def report_charts(snapshot, screen=False):
     }
 
 
+def compliance_figures(rows):
+    """'Right 3: self-assessed 80%, victims' voice 62%; ...' for the rights with a figure recorded."""
+    return "; ".join(
+        f"Right {row['right_number']}: self-assessed {percent(row.get('self_figure'))}, "
+        f"victims' voice {percent(row.get('voice_percent'))}"
+        for row in rows
+        if row.get("self_figure") is not None or row.get("voice_percent") is not None
+    )
+
+
+def _with_figures_in_title(svg, figures):
+    # The chart is stored in the snapshot as drawn; its title, the PDF's alternative text, gains the
+    # figures when the report is rendered.
+    if not figures:
+        return svg
+    return _SVG_TITLE.sub(lambda m: m[1] + m[2] + escape(": " + figures) + m[3], svg, count=1)
+
+
 def _compliance_chart(compliance, screen):
     # The wide chart is kept in the snapshot as drawn; on screen its narrow layout is drawn from the
     # snapshot's rows beside it.
-    wide = Markup(compliance.get("chart") or "")
+    wide = Markup(
+        _with_figures_in_title(compliance.get("chart") or "", compliance_figures(compliance.get("rows") or []))
+    )
     if not (screen and wide and compliance.get("rows")):
         return wide
     from tracker.compliance.services import narrow_gap_chart
 
     rows = [SimpleNamespace(**row, right_label=f"Right {row['right_number']}") for row in compliance["rows"]]
     return for_every_width(wide, narrow_gap_chart(rows))
+
+
+def movement_groups(snapshot):
+    """Each kind of movement with its label and the moved actions' rows (reference, title, owner)."""
+    by_reference = {row["reference"]: row for row in snapshot["actions"]}
+    moved = snapshot["movement"]
+    return [
+        (label, [by_reference.get(reference, {"reference": reference}) for reference in moved[kind]])
+        for kind, label in MOVEMENT_LABELS.items()
+    ]
+
+
+def approval_line(snapshot):
+    """'Approved by Sam Patel, Chair of the Victims Code Champions meeting, on 5 January 2027.'"""
+    approval = snapshot.get("approval")
+    if not approval:
+        return "Not yet approved."
+    return f"Approved by {approval['name']}, {approval['role']}, on {iso_date(approval['on'])}."
 
 
 def report_context(snapshot, *, draft=False, screen=False):
@@ -171,6 +219,8 @@ def report_context(snapshot, *, draft=False, screen=False):
         "rag_order": RAG_ORDER,
         "rag_labels": RAG_LABELS,
         "movement_labels": MOVEMENT_LABELS,
+        "movement_groups": movement_groups(snapshot),
+        "approval_line": approval_line(snapshot),
         "iso_date": iso_date,
         "sentence": sentence,
         "percent": percent,
@@ -206,11 +256,11 @@ def layout_report(html):
     return HTML(string=html, url_fetcher=NoNetworkFetcher()).render()
 
 
-def write_report(document) -> bytes:
-    """Write laid-out pages as a tagged PDF (PDF/UA-1) with title and language."""
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+def write_report(document, html) -> bytes:
+    """Write the pages laid out from the HTML as a tagged PDF (PDF/UA-1) with title and language."""
+    return document.write_pdf(pdf_variant="pdf/ua-1", finisher=tag_finisher(html))
 
 
 def render_report_pdf(html) -> bytes:
     """The PDF of the report HTML."""
-    return write_report(layout_report(html))
+    return write_report(layout_report(html), html)

@@ -15,6 +15,7 @@ from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.notify.kinds import register_mail_kind
 from tracker.notify.services import email_link, queue_email
+from tracker.reports.approval import stamp_approval
 from tracker.reports.models import DistributionRecipient, Report, ReportNotes, ReportState
 from tracker.reports.render import render_report_html, render_report_pdf
 from tracker.reports.snapshot import build_snapshot
@@ -112,8 +113,11 @@ def publish_report(report, user):
     """Publish the report, which then never changes, and send it to everyone on the distribution list."""
     if report.state == ReportState.PUBLISHED.value:
         raise ReportLocked(f"The {report.quarter} report is already published.")
+    published_at = utcnow()
+    # Before the state changes: rendering may flush, and a published report's PDF never changes.
+    stamp_approval(report, user, published_at)
     report.state = ReportState.PUBLISHED.value
-    report.published_at = utcnow()
+    report.published_at = published_at
     report.published_by_id = user.id
     recipients = active_recipients()
     for recipient in recipients:
