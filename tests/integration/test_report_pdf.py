@@ -5,12 +5,14 @@ import inspect
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from tests.integration.report_history import AFTER_Q3, Q3, at, crafted_history
+from tracker.compliance.models import ComplianceAssessment
 from tracker.plan.models import ActionUpdate
 from tracker.reports import render
 from tracker.reports.render import render_report_html, render_report_pdf
@@ -275,3 +277,48 @@ def test_contents_links_are_described_in_words_and_give_page_numbers(stored_repo
     for number, entry in enumerate(entries, start=1):
         title, page = re.fullmatch(rf"{number}\. (.+) (\d+)", entry).groups()
         assert headings[title] == int(page), f"{title} is on page {headings[title]}, not {page}"
+
+
+def headings_ending_a_page(tree):
+    """The headings whose next element starts on a later page."""
+    ending = []
+    for heading in [e for e in tree.elements() if e["/S"] in ("/H2", "/H3", "/H4")]:
+        kids = [kid.get_object() for kid in heading["/P"]["/K"] if hasattr(kid, "get_object")]
+        following = kids[[kid.indirect_reference for kid in kids].index(heading.indirect_reference) + 1 :]
+        if following and tree.page_of(following[0]) != tree.page_of(heading):
+            ending.append(tree.text(heading))
+    return ending
+
+
+@pytest.mark.parametrize("new_actions", [0, 24, 39])
+def test_a_heading_never_ends_a_page(db, make, new_actions):
+    """Each heading shares its page with what follows it, however long the lists before it run."""
+    crafted_history(db, make)
+    lead = make.user("lead", name="Robin Ellis")
+    for number in range(new_actions):
+        make.action(
+            owner=lead,
+            reference=f"VV-{300 + number}",
+            title=f"Write to victims about the outcome of their case, area {number}",
+            start=date(2026, 10, 5),
+            created_at=at(2026, 10, 5),
+            due=date(2027, 9, 30),
+        )
+    for number in range(1, 13):
+        db.session.add(
+            ComplianceAssessment(
+                right_id=make.right(number).id,
+                quarter=Q3.label,
+                self_percent=Decimal(80),
+                voice_percent=Decimal(40 + 3 * number),
+                voice_sample=60,
+            )
+        )
+    db.session.commit()
+    tree = StructureTree(
+        PdfReader(io.BytesIO(render_report_pdf(render_report_html(build_snapshot(Q3, today=AFTER_Q3)))))
+    )
+    assert headings_ending_a_page(tree) == []
+    [compliance] = [h3 for h3 in tree.of_type("/H3") if tree.text(h3) == "Compliance and victims' voice"]
+    [chart] = [f for f in tree.of_type("/Figure") if str(f["/Alt"]).startswith("Self-assessed compliance")]
+    assert tree.page_of(chart) == tree.page_of(compliance), "the heading stays with its chart"
