@@ -96,6 +96,8 @@ class Config:
 
     # Evidence uploads
     EVIDENCE_MAX_BYTES = _int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    # The logo is kept in every report's frozen data, so it is kept small.
+    LOGO_MAX_BYTES = _int("LOGO_MAX_BYTES", 200 * 1024)
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
     # Requests without files (forms, JSON) and each text field of an upload form.
     MAX_FORM_BYTES = _int("MAX_FORM_BYTES", 500 * 1024)

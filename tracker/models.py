@@ -1,5 +1,6 @@
 """Import every feature's models so that Alembic and create_all see the whole schema."""
 
+from tracker.admin.models import OrganisationLogo  # noqa: F401
 from tracker.audit.models import AuditEvent  # noqa: F401
 from tracker.auth.kept_forms import KeptForm  # noqa: F401
 from tracker.auth.models import Department, PasswordResetToken, Role, SignInAttempt, User  # noqa: F401

@@ -30,6 +30,8 @@ RULES = {
     "admin.hand_over": {"method": "GET", "args": lambda d: {"user_id": d.lead.id}, "expect": ADMIN_ONLY},
     "audit.audit_log_csv": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
     "admin.departments": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
+    "admin.report_logo": {"method": "GET", "args": lambda d: {}, "expect": ADMIN_ONLY},
+    "admin.remove_report_logo": {"method": "POST", "args": lambda d: {}, "expect": ADMIN_POST},
     "admin.edit_department": {
         "method": "GET",
         "args": lambda d: {"department_id": d.department.id},

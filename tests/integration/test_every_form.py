@@ -107,6 +107,23 @@ def _csv_of_figures(world):
     return rows.encode(), "figures.csv"
 
 
+def _logo_png(world=None):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 40), "#1d70b8").save(buffer, "PNG")
+    return buffer.getvalue(), "logo.png"
+
+
+def _logo_uploaded(world, client):
+    from tracker.admin.logo import save_logo
+    from tracker.extensions import db
+
+    content, name = _logo_png()
+    save_logo((name, "image/png", content), world.admin)
+    db.session.commit()
+
+
 def _plan_csv(world):
     rows = f"Reference,Title,Owner,Due date\n,Review the leaflet,{world.lead.email},30/09/2027\n"
     return rows.encode(), "plan.csv"
@@ -138,6 +155,12 @@ def _meeting_item(world, number):
 CASES = {
     "admin.deactivate_user": Sent(banner=lambda w: f"{w.spare.name} can no longer sign in."),
     "admin.reactivate_user": Sent(before=_deactivated, banner=lambda w: f"{w.spare.name} can sign in again."),
+    "admin.report_logo": Sent(
+        files={"file": _logo_png}, banner=lambda w: "Logo uploaded. Reports built from now on show it on the cover."
+    ),
+    "admin.remove_report_logo": Sent(
+        before=_logo_uploaded, banner=lambda w: "Logo removed. Reports built from now on have no logo."
+    ),
     "admin.departments": Sent(
         data=lambda w: {"name": "Witness Care Unit"}, banner=lambda w: "Witness Care Unit has been added."
     ),

@@ -47,7 +47,11 @@ def test_gap_table_and_chart_are_frozen_into_the_report(db, make):
         in rights
     )
     assert "of 12 small sample" in rights
-    assert "Self-assessed compliance and victims' voice, by right</title>" in html
+    # The chart's title, its alternative text in the PDF, gives the figures too.
+    assert (
+        "Self-assessed compliance and victims' voice, by right: Right 7: self-assessed 90%, victims' voice 62.5%; "
+        "Right 3: self-assessed 50%, victims' voice 45%</title>" in html
+    )
     assert html.count("<svg") == 4
 
     # Later figures for the quarter do not reach a report already built from the snapshot.

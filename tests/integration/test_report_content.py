@@ -81,7 +81,15 @@ def test_summary_states_the_figures_in_words(db, make):
         "Since 2026/27 Q2, 1 new action was added, 1 completed, 2 turned Red, 1 recovered from Red "
         "and 1 given a later due date." in summary
     )
-    assert "Turned Red: 2 VV-102, VV-104" in summary
+    assert summary[summary.index("What moved this quarter") : summary.index(" There is no stored report")] == (
+        "What moved this quarter"
+        " New actions: 1 VV-104: Train call handlers on interpreters. Owner: Jordan Blake, Contact Management."
+        " Completed: 1 VV-103: Offer every victim a Victim Personal Statement. Owner: Jordan Blake, Contact Management."
+        " Turned Red: 2 VV-102: Set investigation update contracts. Owner: Jordan Blake, Contact Management."
+        " VV-104: Train call handlers on interpreters. Owner: Jordan Blake, Contact Management."
+        " Recovered from Red: 1 VV-101: Revise the acknowledgement letter. Owner: Jordan Blake, Contact Management."
+        " Given a later due date: 1 VV-101: Revise the acknowledgement letter. Owner: Jordan Blake, Contact Management."
+    )
     assert "2 open actions are past the due date." in summary
 
 

@@ -1,22 +1,21 @@
 """The PDF read back as a reader's software would: pages, numbering, marking, figures, tags, metadata."""
 
 import hashlib
+import inspect
 import io
+import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
-from weasyprint import HTML
+from pypdf.generic import DictionaryObject
 
 from tests.integration.report_history import AFTER_Q3, Q3, at, crafted_history
+from tracker.compliance.models import ComplianceAssessment
 from tracker.plan.models import ActionUpdate
-from tracker.reports.render import (
-    NoNetworkFetcher,
-    render_report_html,
-    render_report_pdf,
-    report_user_agent_css,
-    write_report,
-)
+from tracker.reports import render
+from tracker.reports.render import render_report_html, render_report_pdf
 from tracker.reports.services import build_report
 from tracker.reports.snapshot import build_snapshot
 
@@ -137,24 +136,189 @@ def test_no_action_is_split_across_pages(db, make):
     assert len(log_pages) >= 3, "the log spans pages, so page breaks fall between blocks"
 
 
-def test_the_trimmed_stylesheet_changes_nothing_a_reader_sees(db, make):
-    """The report is laid out without WeasyPrint's footnote and note rules; its PDF reads the same."""
+def test_the_report_is_laid_out_by_weasyprint_public_interface_alone(db, make):
+    """No private WeasyPrint method is overridden: the stylesheet WeasyPrint ships lays the report out."""
+    source = inspect.getsource(render)
+    assert "_ua_stylesheets" not in source and "html5_ua" not in source
     crafted_history(db, make)
-    html = render_report_html(build_snapshot(Q3, today=AFTER_Q3))
-    trimmed = PdfReader(io.BytesIO(render_report_pdf(html)))
-    # The same HTML laid out with WeasyPrint's whole HTML stylesheet, as plain weasyprint.HTML does.
-    full = PdfReader(io.BytesIO(write_report(HTML(string=html, url_fetcher=NoNetworkFetcher()).render())))
-
-    assert [page.extract_text() for page in trimmed.pages] == [page.extract_text() for page in full.pages]
-    assert structure_types(trimmed.trailer["/Root"]["/StructTreeRoot"]) == structure_types(
-        full.trailer["/Root"]["/StructTreeRoot"]
-    )
-    cover = " ".join(trimmed.pages[0].extract_text().split())
+    reader = PdfReader(io.BytesIO(render_report_pdf(render_report_html(build_snapshot(Q3, today=AFTER_Q3)))))
+    cover = " ".join(reader.pages[0].extract_text().split())
     assert "1. 2. 3. 4. 5. 6. 7. 8." in cover, "the contents list keeps its eight numbers"
 
 
-def test_the_report_stylesheet_keeps_list_markers_and_drops_only_notes():
-    css = report_user_agent_css()
-    assert "::footnote-call" not in css and "::note-call" not in css
-    assert "li::marker {" in css
-    assert "ol { list-style-type: decimal }" in css
+def marked_text(page):
+    """{marked-content id: text} for one page: the text each tag of the page's structure points to."""
+    texts, stack = {}, []
+
+    def before(operator, args, cm, tm):
+        if operator == b"BDC":
+            properties = args[1] if len(args) > 1 else None
+            stack.append(properties.get("/MCID") if isinstance(properties, DictionaryObject) else None)
+        elif operator == b"BMC":
+            stack.append(None)
+        elif operator == b"EMC" and stack:
+            stack.pop()
+
+    def text(found, cm, tm, font, size):
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if mcid is not None:
+            texts[mcid] = texts.get(mcid, "") + found
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return texts
+
+
+class StructureTree:
+    """A tagged PDF's structure elements, each with the text it tags, read back as a screen reader would."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+        self._texts = {}
+
+    def _page_text(self, number):
+        if number not in self._texts:
+            self._texts[number] = marked_text(self.reader.pages[number])
+        return self._texts[number]
+
+    def elements(self, node=None):
+        """Every structure element, depth first."""
+        node = (node or self.reader.trailer["/Root"]["/StructTreeRoot"]).get_object()
+        if node.get("/S"):
+            yield node
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(getattr(kid, "get_object", None) and kid.get_object(), DictionaryObject) and (
+                "/S" in kid.get_object()
+            ):
+                yield from self.elements(kid)
+
+    def text(self, element, page=None):
+        """The text an element tags, whitespace collapsed."""
+        page = self.page_of(element) if "/Pg" in element else page
+        parts = []
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, int):
+                parts.append(self._page_text(page).get(kid, ""))
+            elif hasattr(kid, "get_object") and "/S" in kid.get_object():
+                parts.append(self.text(kid.get_object(), page))
+        return " ".join(" ".join(parts).split())
+
+    def page_of(self, element):
+        """The index of the page an element is on."""
+        return self.pages[element.raw_get("/Pg").idnum]
+
+    def of_type(self, kind):
+        return [element for element in self.elements() if element["/S"] == kind]
+
+
+@pytest.fixture()
+def tree(stored_report):
+    return StructureTree(PdfReader(io.BytesIO(stored_report.pdf)))
+
+
+def test_charts_alternative_text_gives_their_figures(tree):
+    alts = [str(figure["/Alt"]) for figure in tree.of_type("/Figure")]
+    assert alts[0] == (
+        "Actions by BRAG rating, 2026/27 Q2 and 2026/27 Q3: "
+        "2026/27 Q2: Red 3, Amber 0, Green 3, Blue 0; 2026/27 Q3: Red 3, Amber 0, Green 2, Blue 1"
+    )
+    assert alts[1].startswith("Actions by priority and BRAG rating: Priority 1: Red ")
+    assert alts[2].startswith("Actions by Victims' Code right and BRAG rating: Right 1: Red ")
+
+
+def test_figure_boxes_lie_within_their_pages(tree):
+    for figure in tree.of_type("/Figure"):
+        page = tree.reader.pages[tree.page_of(figure)]
+        left, bottom, right, top = (float(value) for value in figure["/A"]["/BBox"])
+        assert 0 <= left < right <= float(page.mediabox.width), f"{figure['/Alt'][:40]}: {left}-{right}"
+        assert 0 <= bottom < top <= float(page.mediabox.height), f"{figure['/Alt'][:40]}: {bottom}-{top}"
+
+
+def test_what_moved_is_a_list_of_actions_under_each_kind_of_movement(tree):
+    headings = [tree.text(h4) for h4 in tree.of_type("/H4")]
+    assert headings == [
+        "New actions: 1",
+        "Completed: 1",
+        "Turned Red: 2",
+        "Recovered from Red: 1",
+        "Given a later due date: 1",
+    ]
+    items = [tree.text(li) for li in tree.of_type("/LI")]
+    assert "• VV-102: Set investigation update contracts. Owner: Jordan Blake, Contact Management." in items
+    assert "• VV-104: Train call handlers on interpreters. Owner: Jordan Blake, Contact Management." in items
+
+
+def test_the_quarter_is_part_of_the_title_not_a_paragraph(tree):
+    [title] = tree.of_type("/H1")
+    assert tree.text(title) == (
+        "Victims' Code improvement plan: quarterly update 2026/27 Q3: 1 October 2026 to 31 December 2026"
+    )
+    paragraphs = [tree.text(p) for p in tree.of_type("/P")]
+    assert not any(text.startswith("2026/27 Q3: 1 October") for text in paragraphs)
+
+
+def test_contents_links_are_described_in_words_and_give_page_numbers(stored_report, tree):
+    reader = tree.reader
+    links = [annotation.get_object() for annotation in reader.pages[0]["/Annots"]]
+    assert [str(link["/Contents"]) for link in links] == [
+        "Summary and movement since 2026/27 Q2",
+        "Decisions for the subgroup",
+        "Progress by priority",
+        "Coverage of the Victims' Code rights",
+        "Exceptions: Red and overdue actions",
+        "Completed this quarter",
+        "Appendix A: full action log",
+        "Appendix B: how BRAG ratings are worked out",
+    ]
+    entries = [tree.text(li) for li in tree.of_type("/LI") if tree.page_of(li) == 0]
+    headings = {tree.text(h2): tree.page_of(h2) + 1 for h2 in tree.of_type("/H2")}
+    for number, entry in enumerate(entries, start=1):
+        title, page = re.fullmatch(rf"{number}\. (.+) (\d+)", entry).groups()
+        assert headings[title] == int(page), f"{title} is on page {headings[title]}, not {page}"
+
+
+def headings_ending_a_page(tree):
+    """The headings whose next element starts on a later page."""
+    ending = []
+    for heading in [e for e in tree.elements() if e["/S"] in ("/H2", "/H3", "/H4")]:
+        kids = [kid.get_object() for kid in heading["/P"]["/K"] if hasattr(kid, "get_object")]
+        following = kids[[kid.indirect_reference for kid in kids].index(heading.indirect_reference) + 1 :]
+        if following and tree.page_of(following[0]) != tree.page_of(heading):
+            ending.append(tree.text(heading))
+    return ending
+
+
+@pytest.mark.parametrize("new_actions", [0, 24, 39])
+def test_a_heading_never_ends_a_page(db, make, new_actions):
+    """Each heading shares its page with what follows it, however long the lists before it run."""
+    crafted_history(db, make)
+    lead = make.user("lead", name="Robin Ellis")
+    for number in range(new_actions):
+        make.action(
+            owner=lead,
+            reference=f"VV-{300 + number}",
+            title=f"Write to victims about the outcome of their case, area {number}",
+            start=date(2026, 10, 5),
+            created_at=at(2026, 10, 5),
+            due=date(2027, 9, 30),
+        )
+    for number in range(1, 13):
+        db.session.add(
+            ComplianceAssessment(
+                right_id=make.right(number).id,
+                quarter=Q3.label,
+                self_percent=Decimal(80),
+                voice_percent=Decimal(40 + 3 * number),
+                voice_sample=60,
+            )
+        )
+    db.session.commit()
+    tree = StructureTree(
+        PdfReader(io.BytesIO(render_report_pdf(render_report_html(build_snapshot(Q3, today=AFTER_Q3)))))
+    )
+    assert headings_ending_a_page(tree) == []
+    [compliance] = [h3 for h3 in tree.of_type("/H3") if tree.text(h3) == "Compliance and victims' voice"]
+    [chart] = [f for f in tree.of_type("/Figure") if str(f["/Alt"]).startswith("Self-assessed compliance")]
+    assert tree.page_of(chart) == tree.page_of(compliance), "the heading stays with its chart"

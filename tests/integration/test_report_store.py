@@ -1,7 +1,8 @@
 """A built report freezes its data and PDF; a published one never changes."""
 
+import hashlib
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -99,3 +100,29 @@ def test_the_report_excludes_actions_created_after_the_quarter(db, make):
     db.session.commit()
     report = build_report(Q3, today=AFTER_Q3)
     assert "VV-104" not in {row["reference"] for row in report.snapshot["actions"]}
+
+
+def test_the_cover_says_who_approved_a_published_report_and_when(db, make, monkeypatch):
+    crafted_history(db, make)
+    chair = make.user("chair", name="Sam Patel")
+    report = build_report(Q3, user=chair, today=AFTER_Q3)
+    db.session.commit()
+    built_cover = pdf_text(report.pdf)[0]
+    assert "Not yet approved." in built_cover and "Approved by" not in built_cover
+    assert built_cover.count("OFFICIAL") == 3, "the marking once in the page's header, body and footer"
+
+    monkeypatch.setattr("tracker.reports.services.utcnow", lambda: datetime(2027, 1, 5, 10, 30, tzinfo=UTC))
+    publish_report(report, chair)
+    db.session.commit()
+    report = _reload(db)
+    cover = pdf_text(report.pdf)[0]
+    assert "Approved by Sam Patel, Chair of the Victims Code Champions meeting, on 5 January 2027." in cover
+    assert "Not yet approved" not in cover and cover.count("OFFICIAL") == 3
+    assert report.sha256 == hashlib.sha256(report.pdf).hexdigest() and report.pdf_size == len(report.pdf)
+    # The approval is part of the frozen data, so the web version and a rebuild say the same.
+    assert report.snapshot["approval"] == {
+        "name": "Sam Patel",
+        "role": "Chair of the Victims Code Champions meeting",
+        "on": "2027-01-05",
+    }
+    assert pdf_text(render_report_pdf(render_report_html(report.snapshot))) == pdf_text(report.pdf)

@@ -1,6 +1,7 @@
 """Every upload the app takes refuses the wrong kind of file by its content, an oversized file, an
 empty file and a name holding a folder, saying why next to the field and storing nothing."""
 
+import base64
 import html
 import io
 import re
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from tracker.admin.models import OrganisationLogo
 from tracker.compliance.models import ComplianceAssessment
 from tracker.exchange.models import ImportBatch
 from tracker.plan.models import ActionUpdate, Evidence
@@ -16,6 +18,9 @@ from tracker.plan.models import ActionUpdate, Evidence
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 CSV = b"quarter,right,self_rating\n2026/27 Q1,3,met\n"
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 # Backslashes never reach the app as folders: the multipart parser reads them as quoting
 # (tests/unit/test_uploads.py checks Windows paths against check_name directly).
 PATH_LIKE = ["../../{name}", "/etc/{name}", "reports/{name}"]
@@ -54,10 +59,13 @@ def uploads(action):
             "/compliance/upload", "file", CSV, "figures.csv", EXE, "COMPLIANCE_UPLOAD_MAX_BYTES",
             (ComplianceAssessment,), {},
         ),
+        "report logo": Upload(
+            "/admin/logo", "file", PNG, "logo.png", EXE, "LOGO_MAX_BYTES", (OrganisationLogo,), {},
+        ),
     }  # fmt: skip
 
 
-@pytest.fixture(params=["evidence", "plan import", "compliance figures"])
+@pytest.fixture(params=["evidence", "plan import", "compliance figures", "report logo"])
 def upload(request, client, auth, make):
     action = make.action()
     auth.sign_in(action.owner if request.param == "evidence" else "admin")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from tracker.admin import leaver_routes, routes  # noqa: E402,F401
+from tracker.admin import leaver_routes, logo_routes, routes  # noqa: E402,F401

@@ -1,16 +1,26 @@
 """Forms for managing users and departments."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
 from sqlalchemy import select
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from tracker.admin.logo import check_logo
 from tracker.auth.models import ROLE_LABELS, Department, User
 from tracker.auth.passwords import password_problem
 from tracker.auth.services import normalise_email
 from tracker.common.concurrency import VersionedForm
 from tracker.common.forms import EmailAddress
+from tracker.common.uploads import UploadRefused
 from tracker.extensions import db
 
 
@@ -171,3 +181,22 @@ class HandOverForm(FlaskForm):
             self.new_owner.errors.append("Choose who takes over their actions, or choose a person for each action")
             valid = False
         return valid
+
+
+class LogoForm(FlaskForm):
+    """The organisation's logo for the report's cover; checked by its content when sent."""
+
+    file = FileField("Upload a PNG or SVG image", widget=GovFileInput())
+    submit = SubmitField("Upload logo", widget=GovSubmitInput())
+
+    def validate_file(self, field):
+        try:
+            self.upload = check_logo(field.data)
+        except UploadRefused as refusal:
+            raise ValidationError(str(refusal)) from refusal
+
+
+class RemoveLogoForm(FlaskForm):
+    """Confirms taking the logo off the report's cover."""
+
+    submit = SubmitField("Remove logo", widget=GovSubmitInput())

@@ -82,7 +82,7 @@ def build_command(quarter, out, html_out):
         progress.step("Laying out pages", HTML_STEPS)
         document = layout_report(html)
         progress.step("Writing the PDF", LAYOUT_STEPS)
-        pdf = write_report(document)
+        pdf = write_report(document, html)
         progress.step("Done", WRITE_STEPS)
     Path(out).write_bytes(pdf)
     if html_out:

@@ -9,10 +9,11 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from types import SimpleNamespace
+from xml.sax.saxutils import escape
 
 from flask import render_template
 from markupsafe import Markup
-from weasyprint import CSS, HTML
+from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from tracker.common.charts import brag_series, stacked_bar_chart
@@ -20,6 +21,7 @@ from tracker.common.dates import long_date
 from tracker.common.narrow_charts import for_every_width, narrow_stacked_bar_chart
 from tracker.common.templating import pluralise
 from tracker.compliance.gap import gap_movement
+from tracker.reports.pdf_tags import tag_finisher
 from tracker.reports.snapshot import RAG_ORDER
 
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
@@ -31,10 +33,7 @@ MOVEMENT_LABELS = {
     "extended": "Given a later due date",
 }
 _CHART_ID = re.compile(r"\bchart(\d+)(?=-)")
-# Rules of WeasyPrint's own HTML stylesheet that apply a pseudo-element to every element: footnotes
-# and notes, which the report never uses, and list markers, which it only needs on list items.
-_NOTE_RULES = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n", re.MULTILINE)
-_ANY_MARKER = "\n::marker {"
+_SVG_TITLE = re.compile(r"(<title id=\"[^\"]*\">)(.*?)(</title>)", re.DOTALL)
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +106,14 @@ def summary_sentences(snapshot):
     return sentences
 
 
+def brag_figures(counts):
+    """'Red 4, Amber 10, Green 20, Blue 6'."""
+    return ", ".join(f"{RAG_LABELS[rag]} {counts.get(rag, 0)}" for rag in RAG_ORDER)
+
+
 def _chart(title, description, categories, counts, label_width, screen=False):
+    # The title is the chart's alternative text in the PDF, so it carries the figures themselves.
+    title = f"{title}: " + "; ".join(f"{category}: {brag_figures(counts.get(category, {}))}" for category in categories)
     series = brag_series(counts, categories)
     wide = stacked_bar_chart(
         title, description, categories, series, label_width=label_width, width=720, segment_titles=False
@@ -153,16 +159,54 @@ def report_charts(snapshot, screen=False):
     }
 
 
+def compliance_figures(rows):
+    """'Right 3: self-assessed 80%, victims' voice 62%; ...' for the rights with a figure recorded."""
+    return "; ".join(
+        f"Right {row['right_number']}: self-assessed {percent(row.get('self_figure'))}, "
+        f"victims' voice {percent(row.get('voice_percent'))}"
+        for row in rows
+        if row.get("self_figure") is not None or row.get("voice_percent") is not None
+    )
+
+
+def _with_figures_in_title(svg, figures):
+    # The chart is stored in the snapshot as drawn; its title, the PDF's alternative text, gains the
+    # figures when the report is rendered.
+    if not figures:
+        return svg
+    return _SVG_TITLE.sub(lambda m: m[1] + m[2] + escape(": " + figures) + m[3], svg, count=1)
+
+
 def _compliance_chart(compliance, screen):
     # The wide chart is kept in the snapshot as drawn; on screen its narrow layout is drawn from the
     # snapshot's rows beside it.
-    wide = Markup(compliance.get("chart") or "")
+    wide = Markup(
+        _with_figures_in_title(compliance.get("chart") or "", compliance_figures(compliance.get("rows") or []))
+    )
     if not (screen and wide and compliance.get("rows")):
         return wide
     from tracker.compliance.services import narrow_gap_chart
 
     rows = [SimpleNamespace(**row, right_label=f"Right {row['right_number']}") for row in compliance["rows"]]
     return for_every_width(wide, narrow_gap_chart(rows))
+
+
+def movement_groups(snapshot):
+    """Each kind of movement with its label and the moved actions' rows (reference, title, owner)."""
+    by_reference = {row["reference"]: row for row in snapshot["actions"]}
+    moved = snapshot["movement"]
+    return [
+        (label, [by_reference.get(reference, {"reference": reference}) for reference in moved[kind]])
+        for kind, label in MOVEMENT_LABELS.items()
+    ]
+
+
+def approval_line(snapshot):
+    """'Approved by Sam Patel, Chair of the Victims Code Champions meeting, on 5 January 2027.'"""
+    approval = snapshot.get("approval")
+    if not approval:
+        return "Not yet approved."
+    return f"Approved by {approval['name']}, {approval['role']}, on {iso_date(approval['on'])}."
 
 
 def report_context(snapshot, *, draft=False, screen=False):
@@ -175,6 +219,8 @@ def report_context(snapshot, *, draft=False, screen=False):
         "rag_order": RAG_ORDER,
         "rag_labels": RAG_LABELS,
         "movement_labels": MOVEMENT_LABELS,
+        "movement_groups": movement_groups(snapshot),
+        "approval_line": approval_line(snapshot),
         "iso_date": iso_date,
         "sentence": sentence,
         "percent": percent,
@@ -205,44 +251,16 @@ class NoNetworkFetcher(URLFetcher):
         raise ValueError(f"The report does not fetch {url}")
 
 
-@lru_cache(maxsize=1)
-def report_user_agent_css():
-    """WeasyPrint's own HTML stylesheet without the rules that give every element pseudo-elements.
-
-    WeasyPrint works out the style of each pseudo-element a rule names for every element the rule
-    matches: with the footnote, note and marker rules that is seven styles per element instead of
-    one, about a tenth of the report's layout time. The report has no footnotes, and only list
-    items have markers, so the PDF is the same without them (tests compare the two).
-    """
-    source = resources.files("weasyprint").joinpath("css/html5_ua.css").read_text(encoding="utf-8")
-    trimmed, removed = _NOTE_RULES.subn("", source)
-    if removed != 5 or _ANY_MARKER not in trimmed:
-        raise RuntimeError("WeasyPrint's HTML stylesheet has changed; review report_user_agent_css")
-    return trimmed.replace(_ANY_MARKER, "\nli::marker {")
-
-
-class ReportHTML(HTML):
-    """A report document, styled by report_user_agent_css instead of WeasyPrint's full stylesheet."""
-
-    def _ua_stylesheets(self, forms=False):
-        return [_user_agent_stylesheet()]
-
-
-@lru_cache(maxsize=1)
-def _user_agent_stylesheet():
-    return CSS(string=report_user_agent_css())
-
-
 def layout_report(html):
     """Lay the HTML out as A4 pages; the slow part of making the PDF."""
-    return ReportHTML(string=html, url_fetcher=NoNetworkFetcher()).render()
+    return HTML(string=html, url_fetcher=NoNetworkFetcher()).render()
 
 
-def write_report(document) -> bytes:
-    """Write laid-out pages as a tagged PDF (PDF/UA-1) with title and language."""
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+def write_report(document, html) -> bytes:
+    """Write the pages laid out from the HTML as a tagged PDF (PDF/UA-1) with title and language."""
+    return document.write_pdf(pdf_variant="pdf/ua-1", finisher=tag_finisher(html))
 
 
 def render_report_pdf(html) -> bytes:
     """The PDF of the report HTML."""
-    return write_report(layout_report(html))
+    return write_report(layout_report(html), html)

@@ -17,6 +17,7 @@ from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.notify.kinds import register_mail_kind
 from tracker.notify.services import email_link, queue_email
+from tracker.reports.approval import stamp_approval
 from tracker.reports.models import LIVE_STATES, DistributionRecipient, Report, ReportNotes, ReportState
 from tracker.reports.render import render_report_html, render_report_pdf
 from tracker.reports.snapshot import build_snapshot
@@ -194,8 +195,11 @@ def publish_report(report, user):
             f"The {report.quarter} report was built before the quarter ended, so it cannot be published. "
             f"{not_yet_message(report.period)} Build it again then."
         )
+    published_at = utcnow()
+    # Before the state changes: rendering may flush, and a published report's PDF never changes.
+    stamp_approval(report, user, published_at)
     report.state = ReportState.PUBLISHED.value
-    report.published_at = utcnow()
+    report.published_at = published_at
     report.published_by_id = user.id
     recipients = active_recipients()
     for recipient in recipients:

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload, selectinload
 
+from tracker.admin.logo import logo_for_report
 from tracker.common.dates import local_today
 from tracker.extensions import db
 from tracker.plan.brag import current_thresholds, rule_rag
@@ -56,6 +57,7 @@ def build_snapshot(quarter, *, today=None, progress=None) -> dict:
         "organisation": config["ORGANISATION_NAME"],
         "subgroup": config["SUBGROUP_NAME"],
         "marking": config["PROTECTIVE_MARKING"],
+        "logo": logo_for_report(),
         "thresholds": asdict(thresholds),
         "summary": _summary(rows),
         "movement": movement(quarter, rows, actions, timeline, thresholds),
