@@ -124,3 +124,15 @@ def test_the_cover_shows_the_logo_with_the_organisation_as_its_text(client, auth
     assert str(logo["/Alt"]) == f"{ORGANISATION} logo"
     left, bottom, right, top = (float(value) for value in logo["/A"]["/BBox"])
     assert 0 < left < right < 595.3 and 600 < bottom < top < 841.9, "at the top of the cover"
+
+
+def test_a_stored_svg_keeps_its_own_namespace_whatever_else_registered_one(db):
+    from xml.etree.ElementTree import register_namespace
+
+    from tracker.admin.logo import safe_svg
+
+    # openpyxl and others take the default prefix in ElementTree's process-wide registry.
+    register_namespace("", "http://schemas.openxmlformats.org/spreadsheetml/2006/main")
+    stored = safe_svg(SAFE_SVG)
+    assert stored.startswith(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"')
+    assert b"ns0:" not in stored and b"<!--" not in stored

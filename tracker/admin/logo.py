@@ -10,11 +10,12 @@ import base64
 import hashlib
 import io
 import re
-from xml.etree.ElementTree import ParseError, register_namespace, tostring
+from xml.etree.ElementTree import ParseError
 
 import filetype
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from defusedxml.minidom import parseString as minidom_parse
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
@@ -29,8 +30,6 @@ MAX_SIDE = 5000
 # Elements that run code, embed another document or media, or animate attributes into links.
 UNSAFE_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "audio", "video", "handler", "listener"}
 UNSAFE_ELEMENTS |= {"animate", "set", "animatetransform", "animatemotion"}
-register_namespace("", SVG[1:-1])
-register_namespace("xlink", "http://www.w3.org/1999/xlink")
 _URL = re.compile(r"url\(\s*['\"]?\s*([^)'\"\s]*)", re.IGNORECASE)
 
 
@@ -71,7 +70,19 @@ def safe_svg(content):
     problem = _svg_problem(root)
     if problem:
         raise UploadRefused(problem)
-    return tostring(root, encoding="utf-8", xml_declaration=False)
+    # Written out by minidom, which keeps the namespace declarations as they were: ElementTree's
+    # prefixes come from a process-wide registry that other code (openpyxl) also writes to.
+    document = minidom_parse(content, forbid_dtd=True)
+    _drop_comments(document.documentElement)
+    return document.documentElement.toxml(encoding="utf-8")
+
+
+def _drop_comments(node):
+    for child in list(node.childNodes):
+        if child.nodeType in (child.COMMENT_NODE, child.PROCESSING_INSTRUCTION_NODE):
+            node.removeChild(child)
+        else:
+            _drop_comments(child)
 
 
 def _checked_png(content):
