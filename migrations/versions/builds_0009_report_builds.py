@@ -1,4 +1,4 @@
-"""Report builds asked for by people, which the scheduler process works through.
+"""Report builds and publications asked for by people, which the scheduler process works through.
 
 Revision ID: builds_0009
 Revises: recs_0008
@@ -25,6 +25,7 @@ def upgrade():
         "report_build",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("quarter", sa.String(length=12), nullable=False),
+        sa.Column("purpose", sa.String(length=12), nullable=False),
         sa.Column("state", sa.String(length=12), nullable=False),
         sa.Column("requested_by_id", sa.Integer(), nullable=True),
         sa.Column("requested_at", tracker.common.types.UTCDateTime(timezone=True), nullable=True),
@@ -33,6 +34,7 @@ def upgrade():
         sa.Column("worker", sa.String(length=120), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("outcome", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["requested_by_id"], ["user_account.id"], name=op.f("fk_report_build_requested_by_id_user_account")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_build")),
     )

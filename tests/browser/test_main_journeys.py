@@ -272,7 +272,10 @@ def test_analyst_previews_chair_publishes_and_subgroup_receives_the_report(page,
     page.get_by_role("link", name="Publish and send").click()
     expect(page.get_by_text("Priya Shah")).to_be_visible()
     page.get_by_role("button", name="Publish and send").click()
-    says(page, f"The {last.label} report is published. It is on its way to 2 people.")
+    status = page.locator("[data-build-status]")
+    expect(status).to_contain_text("Waiting to start.")
+    assert run_scheduled(db, "reports.builds") == "1 report published, 0 failed"
+    expect(status).to_contain_text(f"The {last.label} report is published. It is on its way to 2 people.")
 
     # The subgroup receives it: a real SMTP server, the PDF attached and readable.
     assert "Sent 2" in deliver_outbox(db)

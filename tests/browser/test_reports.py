@@ -53,7 +53,11 @@ def test_chair_previews_builds_and_publishes_a_report(page, make, db):
 
     page.get_by_role("link", name="Publish and send").click()
     page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text(f"The {LAST.label} report is published.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Publishing the {LAST.label} report")
+    db.session.expire_all()
+    assert work_through_builds() == "1 report published, 0 failed"
+    expect(status).to_contain_text(f"The {LAST.label} report is published.")
+    page.get_by_role("link", name=f"See the {LAST.label} report").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
     assert download.value.suggested_filename == f"victims-code-update-{LAST.slug}.pdf"

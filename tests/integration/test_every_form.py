@@ -454,7 +454,7 @@ CASES = {
     ),
     "reports.publish": Sent(
         args=lambda w: {"quarter": w.awaiting_quarter},
-        banner=lambda w: f"The {w.awaiting_quarter.label} report is published. It is on its way to 1 person.",
+        heading=lambda w: f"Publishing the {w.awaiting_quarter.label} report",
     ),
     "reports.remove_recipient": Sent(banner=lambda w: "Priya Shah has been taken off the distribution list."),
     "reports.withdraw": Sent(

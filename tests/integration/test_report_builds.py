@@ -111,3 +111,33 @@ def test_a_build_stopped_part_way_three_times_is_given_up_with_the_reason(db, ma
     assert build.state == "failed"
     assert build.error == "The build stopped part-way 3 times. Try again, or ask an administrator."
     assert _reports(db) == []
+
+
+def test_publishing_is_done_by_the_job_which_puts_the_approval_on_the_cover(db, make, chair):
+    from tracker.notify.models import OutboundEmail
+    from tracker.reports.models import DistributionRecipient
+
+    crafted_history(db, make)
+    db.session.add(DistributionRecipient(name="Priya Shah", email="priya.shah@lcjb.example.org"))
+    report = build_report(Q2, user=chair)
+    db.session.commit()
+    built_checksum = report.sha256
+
+    asked = builds.request_publish(report, chair)
+    db.session.commit()
+    assert builds.request_publish(report, chair).id == asked.id, "asking again while it waits adds nothing"
+    assert (report.state, db.session.scalars(select(OutboundEmail.kind)).all()) == ("awaiting_approval", [])
+
+    assert builds.work_through_builds() == "1 report published, 0 failed"
+
+    (report,) = _reports(db)
+    asked = db.session.get(ReportBuild, asked.id)
+    assert report.state == "published" and report.sha256 != built_checksum
+    cover = " ".join(PdfReader(io.BytesIO(report.pdf)).pages[0].extract_text().split())
+    assert "Approved by Sam Carter" in cover
+    assert asked.outcome == "The 2026/27 Q2 report is published. It is on its way to 1 person."
+    assert db.session.scalars(
+        select(OutboundEmail.to_address).where(OutboundEmail.kind == "report_published")
+    ).all() == ["priya.shah@lcjb.example.org"]
+    with pytest.raises(ReportLocked, match="The 2026/27 Q2 report is already published."):
+        builds.request_publish(report, chair)

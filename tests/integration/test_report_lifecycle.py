@@ -245,6 +245,7 @@ def test_a_new_build_supersedes_the_withdrawn_report_and_the_archive_keeps_both(
     assert "A corrected report has replaced it." in visible_text(old_page, ".govuk-warning-text")
 
     client.post("/reports/2026-27-Q3/publish")
+    assert work_through_builds() == "1 report published, 0 failed"
     db.session.expire_all()
     assert db.session.get(Report, new.id).state == ReportState.PUBLISHED.value
     mail = _mail(db, "report_published")

@@ -135,10 +135,13 @@ def test_build_then_publish_sends_it_to_the_list(client, auth, db, make, last_qu
     confirm = client.get(f"/reports/{LAST.slug}/publish").get_data(as_text=True)
     assert "Once published, the report cannot be changed or rebuilt." in confirm
     assert "Priya Shah (priya.shah@lcjb.example.org)" in confirm
-    response = client.post(f"/reports/{LAST.slug}/publish", follow_redirects=True)
-    assert banners(response.get_data(as_text=True))[:1] == [
-        f"The {LAST.label} report is published. It is on its way to 1 person."
-    ]
+    response = client.post(f"/reports/{LAST.slug}/publish")
+    assert response.location.endswith(f"/reports/{LAST.slug}/build")
+    assert db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "report_published")) is None
+    assert work_through_builds() == "1 report published, 0 failed"
+    page, state, status = _status(client)
+    assert f"Publishing the {LAST.label} report" in page and state == "done"
+    assert status.startswith(f"The {LAST.label} report is published. It is on its way to 1 person. Finished at ")
     sent = db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "report_published"))
     assert sent.to_address == "priya.shah@lcjb.example.org" and sent.attachment_name.endswith(".pdf")
 
@@ -220,8 +223,11 @@ def test_two_chairs_publishing_at_once_send_it_once(client, auth, db, last_quart
         return real_publish(report, user)
 
     monkeypatch.setattr(services, "publish_report", publish_after_someone_else)
-    page = client.post(f"/reports/{LAST.slug}/publish", follow_redirects=True).get_data(as_text=True)
-    assert f"Someone else published the {LAST.label} report at the same moment." in page
+    client.post(f"/reports/{LAST.slug}/publish")
+    assert work_through_builds() == "0 reports built, 1 failed"
+    _, state, status = _status(client)
+    assert state == "failed"
+    assert status.startswith(f"Publishing failed. Someone else published the {LAST.label} report at the same moment.")
     assert db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "report_published")) is None
 
 
@@ -243,7 +249,7 @@ def test_the_progress_page_follows_a_build_from_waiting_to_built(client, auth, d
     assert status.startswith("Waiting to start. Asked for by ")
     assert f"Building the {LAST.label} report" in page and "Check again" in page
     draft = client.get(f"/reports/{LAST.slug}/draft").get_data(as_text=True)
-    assert "A build of this report is waiting to start. See how the build is going" in visible_text(draft)
+    assert "A build of this report is waiting to start. See how it is going" in visible_text(draft)
     assert "Build the report for approval" not in draft, "no second build while one waits"
 
     _claim_next("test-worker")
@@ -253,8 +259,10 @@ def test_the_progress_page_follows_a_build_from_waiting_to_built(client, auth, d
     assert work_through_builds() == "1 report built, 0 failed"
     page, state, status = _status(client)
     assert state == "done"
-    assert status.startswith(f"The {LAST.label} report is built. Built at ")
-    assert status.endswith(f"Check it, then publish it to send it to the subgroup. Check the {LAST.label} report")
+    assert status.startswith(
+        f"The {LAST.label} report is built. Check it, then publish it to send it to the subgroup. Finished at "
+    )
+    assert status.endswith(f". Check the {LAST.label} report")
     assert "Check again" not in page
 
 
@@ -286,8 +294,8 @@ def test_a_build_waiting_two_minutes_says_the_scheduler_may_not_be_running(clien
 
     _, _, status = _status(client)
     assert status.endswith(
-        "Warning The build has not started after 2 minutes. The scheduler that builds reports may not be running: "
-        "ask an administrator to check it."
+        "Warning This has not started after 2 minutes. The scheduler that builds and publishes reports may not be "
+        "running: ask an administrator to check it."
     )
 
 

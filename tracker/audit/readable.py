@@ -56,6 +56,7 @@ KIND_LABELS = {
     "touchpoint.created": "Touchpoint added",
     "touchpoint.changed": "Touchpoint changed",
     "report.build_requested": "Report build asked for",
+    "report.publish_requested": "Report publication asked for",
     "report.built": "Report built",
     "report.rebuilt": "Report built again",
     "report.published": "Report published",

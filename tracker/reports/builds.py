@@ -1,5 +1,7 @@
 """Report builds away from the request: the chair asks, the scheduler process builds, the page follows.
 
+Publishing goes the same way, because it draws the PDF again with the approval on its cover.
+
 Building renders the whole PDF, which takes about a minute for a plan of 5,000 actions: longer
 than a request may be held. So the Build button only records a ReportBuild, waiting; the
 scheduler's `reports.builds` job takes the oldest waiting build, builds the report in a
@@ -14,16 +16,20 @@ import socket
 
 from flask import g
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record
 from tracker.common.templating import pluralise
 from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.reports import services
-from tracker.reports.models import ACTIVE_BUILD_STATES, BuildState, ReportBuild
+from tracker.reports.models import ACTIVE_BUILD_STATES, PUBLISH, BuildState, PublishedReportChanged, ReportBuild
 
 log = logging.getLogger(__name__)
 
+# Another build or publication of the same report won: the unique quarter, versions and published guard.
+SIMULTANEOUS = (IntegrityError, StaleDataError, PublishedReportChanged)
 # A build that was stopped part-way this many times is given up, with the reason.
 MAX_ATTEMPTS = 3
 
@@ -61,6 +67,35 @@ def request_build(quarter, user):
     db.session.add(build)
     db.session.flush()
     record("report.build_requested", obj=build, summary=f"Asked for the {quarter.label} report to be built", actor=user)
+    return build
+
+
+def request_publish(report, user):
+    """Ask for the report to be published: its cover gains the approval line, so its PDF is drawn again.
+
+    Refuses at once a report already published (ReportLocked) or built before its quarter ended
+    (QuarterNotOver); the publication already waiting or running if there is one.
+    """
+    quarter = report.period
+    waiting = active_build(quarter)
+    if waiting is not None:
+        return waiting
+    if report.is_published:
+        raise services.ReportLocked(f"The {quarter.label} report is already published.")
+    if services.built_too_soon(report):
+        raise services.QuarterNotOver(
+            f"The {quarter.label} report was built before the quarter ended, so it cannot be published. "
+            f"{services.not_yet_message(quarter)} Build it again then."
+        )
+    build = ReportBuild(quarter=quarter.label, purpose=PUBLISH, requested_by_id=user.id)
+    db.session.add(build)
+    db.session.flush()
+    record(
+        "report.publish_requested",
+        obj=build,
+        summary=f"Asked for the {quarter.label} report to be published",
+        actor=user,
+    )
     return build
 
 
@@ -110,43 +145,73 @@ def _claim_next(worker):
     return db.session.get(ReportBuild, build_id) if claimed else None
 
 
-def _finish(build_id, state, error=""):
+def _finish(build_id, state, error="", outcome=""):
     build = db.session.get(ReportBuild, build_id)
     build.state = state
     build.error = error
+    build.outcome = outcome
     build.finished_at = utcnow()
     db.session.commit()
     return build
 
 
+def _publish(quarter, user):
+    report = services.report_for(quarter)
+    if report is None:
+        raise services.ReportLocked(f"There is no {quarter.label} report waiting to be published.")
+    recipients = services.publish_report(report, user)
+    sent = (
+        f"It is on its way to {pluralise(len(recipients), 'person', 'people')}."
+        if recipients
+        else "Nobody is on the distribution list."
+    )
+    return f"The {quarter.label} report is published. {sent}"
+
+
+def _build(quarter, user):
+    services.build_report(quarter, user=user)
+    return f"The {quarter.label} report is built. Check it, then publish it to send it to the subgroup."
+
+
 def run_build(build):
-    """Build one claimed build's report and record how it went."""
-    build_id, quarter, requested_by = build.id, build.period, build.requested_by
+    """Build or publish one claimed request's report and record how it went."""
+    build_id, quarter, requested_by, publishing = build.id, build.period, build.requested_by, build.is_publishing
     try:
-        services.build_report(quarter, user=requested_by)
+        outcome = (_publish if publishing else _build)(quarter, requested_by)
         db.session.commit()
     except (services.ReportLocked, services.QuarterNotOver) as refused:
         db.session.rollback()
         return _finish(build_id, BuildState.FAILED.value, str(refused))
+    except SIMULTANEOUS:
+        db.session.rollback()
+        who = "published" if publishing else "built"
+        return _finish(
+            build_id, BuildState.FAILED.value, f"Someone else {who} the {quarter.label} report at the same moment."
+        )
     except Exception as error:
         db.session.rollback()
-        log.exception("building the %s report failed", quarter.label)
-        reason = f"The report could not be built ({error.__class__.__name__}: {error})."
+        log.exception("%s the %s report failed", "publishing" if publishing else "building", quarter.label)
+        doing = "published" if publishing else "built"
+        reason = f"The report could not be {doing} ({error.__class__.__name__}: {error})."
         return _finish(build_id, BuildState.FAILED.value, reason[:2000])
-    return _finish(build_id, BuildState.DONE.value)
+    return _finish(build_id, BuildState.DONE.value, outcome=outcome)
 
 
 def work_through_builds(now=None):
     """The scheduler's job: build every waiting report, oldest first; a one-line summary."""
     worker = _worker()
     _take_up_abandoned(worker)
-    built = failed = 0
+    built = published = failed = 0
     while (build := _claim_next(worker)) is not None:
         finished = run_build(build)
-        if finished.state == BuildState.DONE.value:
-            built += 1
-        else:
+        if finished.state != BuildState.DONE.value:
             failed += 1
-    if not built and not failed:
+        elif finished.is_publishing:
+            published += 1
+        else:
+            built += 1
+    if not (built or published or failed):
         return "No report builds waiting"
-    return f"{pluralise(built, 'report')} built, {failed} failed"
+    done = [f"{pluralise(built, 'report')} built"] if built or not published else []
+    done += [f"{pluralise(published, 'report')} published"] if published else []
+    return ", ".join([*done, f"{failed} failed"])

@@ -192,10 +192,12 @@ class BuildState(enum.StrEnum):
 
 
 ACTIVE_BUILD_STATES = (BuildState.QUEUED.value, BuildState.RUNNING.value)
+# What was asked for: build the report, or publish the one built (which draws its cover again).
+BUILD, PUBLISH = "build", "publish"
 
 
 class ReportBuild(db.Model):
-    """A quarter's report asked to be built: the scheduler process builds it, away from any request."""
+    """A quarter's report asked to be built or published: the scheduler process does it, away from any request."""
 
     __tablename__ = "report_build"
     __table_args__ = (
@@ -211,6 +213,7 @@ class ReportBuild(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quarter: Mapped[str] = mapped_column(String(12), index=True)
+    purpose: Mapped[str] = mapped_column(String(12), default=BUILD)
     state: Mapped[str] = mapped_column(String(12), default=BuildState.QUEUED.value)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     requested_at = mapped_column(UTCDateTime, default=utcnow)
@@ -220,6 +223,8 @@ class ReportBuild(db.Model):
     worker: Mapped[str | None] = mapped_column(String(120))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    # What the person is told once it is done: "The 2026/27 Q3 report is published. It is on its way to 2 people."
+    outcome: Mapped[str] = mapped_column(Text, default="")
 
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
 
@@ -234,3 +239,7 @@ class ReportBuild(db.Model):
     @property
     def state_label(self):
         return BuildState(self.state).label
+
+    @property
+    def is_publishing(self):
+        return self.purpose == PUBLISH

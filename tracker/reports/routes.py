@@ -272,29 +272,21 @@ def withdraw(quarter):
 @bp.route("/<quarter:quarter>/publish", methods=["GET", "POST"])
 @require("can_build_reports")
 def publish(quarter):
-    """Confirm, then publish the report and send it to the distribution list."""
+    """Confirm, then ask for the report to be published and sent: the scheduler does it, the progress page follows."""
     report = services.report_for(quarter) or abort(404)
     if report.is_published:
         flash(f"The {quarter.label} report is already published.", "info")
         return redirect(url_for("reports.show", quarter=quarter))
     if request.method == "POST":
         try:
-            recipients = services.publish_report(report, current_user)
+            builds.request_publish(report, current_user)
             db.session.commit()
-        except services.QuarterNotOver as early:
-            flash(str(early), "warning")
+        except (services.QuarterNotOver, services.ReportLocked) as refused:
+            flash(str(refused), "warning")
             return redirect(url_for("reports.show", quarter=quarter))
-        except SIMULTANEOUS:
-            db.session.rollback()
-            flash(f"Someone else published the {quarter.label} report at the same moment.", "info")
-            return redirect(url_for("reports.show", quarter=quarter))
-        sent = (
-            f"It is on its way to {pluralise(len(recipients), 'person', 'people')}."
-            if recipients
-            else "Nobody is on the distribution list."
-        )
-        flash(f"The {quarter.label} report is published. {sent}", "success")
-        return redirect(url_for("reports.show", quarter=quarter))
+        except IntegrityError:
+            db.session.rollback()  # someone else asked at the same moment: follow theirs
+        return redirect(url_for("reports.building", quarter=quarter))
     recipients = services.active_recipients()
     return render_template("reports/publish.html", report=report, quarter=quarter, recipients=recipients)
 
