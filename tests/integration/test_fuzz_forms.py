@@ -165,13 +165,16 @@ def use_session_of(client, user):
 
 
 def typed_text_still_shown(page, fields, data):
-    """The short, plain values typed into visible text fields that the re-shown form lost."""
+    """The short, plain values typed into visible text fields that the re-shown form lost.
+
+    A value shown again without the spaces around it is kept: date and number boxes trim them.
+    """
     lost = []
     for name, value in data.items():
         field = fields.get(name)
         if field is None or field.kind not in SHOWN_AGAIN or not isinstance(value, str):
             continue
-        if value.strip() and len(value) <= 100 and value.replace(" ", "").isalnum() and escape(value) not in page:
+        if value.strip() and len(value) <= 100 and value.replace(" ", "").isalnum() and escape(value.strip()) not in page:
             lost.append(name)
     return lost
 
