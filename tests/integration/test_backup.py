@@ -6,7 +6,7 @@ PostgreSQL through pg_dump and pg_restore.
 """
 
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    Time,
     func,
     insert,
     select,
@@ -47,6 +48,8 @@ def _value_for(column):
         return datetime(2026, 11, 30, 9, 15, 30, 250000, tzinfo=UTC)
     if isinstance(kind, Date):
         return date(2026, 11, 30)
+    if isinstance(kind, Time):
+        return time(14, 30)
     if isinstance(kind, Boolean):
         return True
     if isinstance(kind, Integer):

@@ -174,7 +174,12 @@ def typed_text_still_shown(page, fields, data):
         field = fields.get(name)
         if field is None or field.kind not in SHOWN_AGAIN or not isinstance(value, str):
             continue
-        if value.strip() and len(value) <= 100 and value.replace(" ", "").isalnum() and escape(value.strip()) not in page:
+        if (
+            value.strip()
+            and len(value) <= 100
+            and value.replace(" ", "").isalnum()
+            and escape(value.strip()) not in page
+        ):
             lost.append(name)
     return lost
 

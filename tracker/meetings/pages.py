@@ -1,21 +1,11 @@
 """What the meeting pages share: finding the series or meeting in the URL and checking who may see it."""
 
 from flask import abort
-from sqlalchemy import exists, select
 
 from tracker.common.permissions import ensure
 from tracker.extensions import db
-from tracker.meetings.models import AgendaItem, Meeting, MeetingSeries, series_members
+from tracker.meetings.models import AgendaItem, Meeting, MeetingSeries
 from tracker.plan.pages import actor  # noqa: F401  (the signed-in user, for services)
-
-
-def can_see_meetings(user):
-    """Admins and chairs, and members of any series, see the Meetings pages."""
-    if not user.is_authenticated:
-        return False
-    if user.can_manage_plan:
-        return True
-    return bool(db.session.scalar(select(exists().where(series_members.c.user_id == user.id))))
 
 
 def load_series(series_id, user):

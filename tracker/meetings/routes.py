@@ -12,17 +12,17 @@ from tracker.extensions import db
 from tracker.meetings import bp, services
 from tracker.meetings.forms import EditMeetingForm, EditSeriesForm, MeetingForm, PlainForm, SeriesForm
 from tracker.meetings.models import MeetingSeries
-from tracker.meetings.pages import actor, can_see_meetings, load_meeting, load_series
+from tracker.meetings.pages import actor, load_meeting, load_series
 from tracker.plan.pages import show_error
 
-add_navigation("Meetings", "meetings.index", can_see_meetings)
+# Shown to everyone signed in: knowing whether someone is in a series would cost every page a query.
+add_navigation("Meetings", "meetings.index")
 
 
 @bp.route("")
 @login_required
 def index():
     """The meeting series the signed-in person can see, with their next and latest meetings."""
-    ensure(can_see_meetings(current_user))
     every = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)).all()
     return render_template("meetings/index.html", series=[s for s in every if s.can_view(current_user)])
 
