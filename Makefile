@@ -88,9 +88,9 @@ db: setup
 	$(FLASK) tracker init
 	$(FLASK) tracker demo --if-empty
 
-## make serve: the production shape on one machine (gunicorn workers + scheduler process); see README
+## make serve: the production shape on one machine (gunicorn workers + scheduler process); see docs/operations.md
 serve: setup
-	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (PostgreSQL) and SECRET_KEY first; see README" && exit 1)
+	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (PostgreSQL) and SECRET_KEY first; see docs/operations.md" && exit 1)
 	TRACKER_ENV=production $(FLASK) tracker init
 	@TRACKER_ENV=production $(FLASK) scheduler run & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \

@@ -1,6 +1,6 @@
 """Gunicorn settings for production (`make serve`): several workers behind a reverse proxy.
 
-Every setting can be changed from the environment; see "Running in production" in README.md.
+Every setting can be changed from the environment; see "Running in production" in docs/operations.md.
 """
 
 import os
