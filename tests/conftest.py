@@ -162,16 +162,21 @@ def pytest_addoption(parser):
     parser.addoption(
         "--database-tests-only",
         action="store_true",
-        help="run only the tests that use the app's database (the `app` fixture); for a second database's pass",
+        help="run only the tests that use the app's database (the `app` fixture), not the page audits; for a second database's pass",
     )
 
 
+def _for_the_second_database(item):
+    """Tests that use the app's database, but not the page audits, which read markup the same on either."""
+    return "app" in getattr(item, "fixturenames", ()) and item.get_closest_marker("page_audit") is None
+
+
 def pytest_collection_modifyitems(config, items):
-    """With --database-tests-only, leave out the tests that never touch the app's database."""
+    """With --database-tests-only, leave out the tests that never touch the app's database, and the page audits."""
     if not config.getoption("--database-tests-only"):
         return
-    kept = [item for item in items if "app" in getattr(item, "fixturenames", ())]
-    left_out = [item for item in items if "app" not in getattr(item, "fixturenames", ())]
+    kept = [item for item in items if _for_the_second_database(item)]
+    left_out = [item for item in items if not _for_the_second_database(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept

@@ -12,6 +12,9 @@ from tests.browser.audit_set import AUDIT_ROLES
 from tests.browser.axe import WCAG_TAGS, audit, axe_results, report
 from tracker.plan.models import Rag
 
+# Pages read the same on either database: these walks run once, in the first pass (see tests/conftest.py).
+pytestmark = pytest.mark.page_audit
+
 # Fields a person fills in; forms with none (sign out, one-click buttons) have no error state.
 FIELDS = (
     "input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=image]):not([type=reset]),"

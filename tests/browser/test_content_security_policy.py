@@ -1,9 +1,13 @@
 """In Chromium, every page runs under the strict policy without a single violation, and no page can be framed."""
 
+import pytest
 from flask import url_for
 
 from tests.access import all_rules, build_world, url_map
 from tests.browser.conftest import sign_in
+
+# Pages read the same on either database: these walks run once, in the first pass (see tests/conftest.py).
+pytestmark = pytest.mark.page_audit
 
 RULES = all_rules()
 RECORD_VIOLATIONS = """

@@ -6,6 +6,9 @@ from tests.browser.audit_set import AUDIT_ROLES, DESKTOP, NARROW
 from tests.browser.axe import axe_results
 from tests.browser.keyboard import KeyboardUser
 
+# Pages read the same on either database: these walks run once, in the first pass (see tests/conftest.py).
+pytestmark = pytest.mark.page_audit
+
 # Whether the page scrolls sideways, and if so which outermost elements stick out past the screen.
 # Wide data tables may scroll inside an .app-table-wrapper; nothing else may.
 REFLOW_CHECK = """
