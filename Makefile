@@ -14,8 +14,9 @@ run: setup db
 	RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## make test: run the whole suite on SQLite; then, when TEST_DATABASE_URL is set, every test that
-## uses the database again on PostgreSQL (but the browser page audits). Tests run in parallel, one pytest-xdist worker per CPU
-## (TEST_WORKERS=0 for one process), each with its own database; a test file stays on one worker.
+## uses the database again on PostgreSQL (but the browser page audits). Tests run in parallel, one
+## pytest-xdist worker per CPU (TEST_WORKERS=0 for one process), each with its own database; a test
+## file stays on one worker.
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 test: setup
