@@ -279,8 +279,8 @@ CASES = {
             "",
             "Hello Lee Lead,",
             "",
-            "The published response to PEEL 2027: victim service assessment (HMICFRS) is due on 28 March 2027: "
-            "due in 14 days.",
+            "The published response to PEEL 2027: victim service assessment (HMICFRS) is due in 14 days, "
+            "on 28 March 2027.",
             "",
             "The report was published on 31 January 2027. The response says, for each recommendation, what has been "
             "or will be done, or why nothing will.",
