@@ -68,7 +68,7 @@ lock: venv
 
 assets: tracker/static/govuk/app.css
 
-tracker/static/govuk/app.css: package.json tracker/static/src/app.scss tracker/static/src/_tracker.scss
+tracker/static/govuk/app.css: package.json $(wildcard tracker/static/src/*.scss)
 	npm ci --no-audit --no-fund --silent
 	mkdir -p tracker/static/govuk tracker/static/vendor
 	rm -rf tracker/static/govuk/assets

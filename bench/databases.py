@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from tracker import create_app
 from tracker.common.dates import local_today
-from tracker.demo_content import UPDATE_LINES
+from tracker.demo.content import UPDATE_LINES
 from tracker.extensions import db
 from tracker.plan.models import Action, ActionUpdate, EntryKind, Rag, Status
 
@@ -76,7 +76,7 @@ def bench_app(url, workdir, **overrides):
 
 def load_plan(url, workdir, *, actions, updates, users, seed=BENCH_SEED, long_timeline=True):
     """Migrate, load reference data and a demo plan; return facts about what was loaded."""
-    from tracker.demo import load_demo
+    from tracker.demo.plan import load_demo
     from tracker.reference.seed import load_reference_data
 
     app = bench_app(url, workdir)

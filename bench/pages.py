@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 
 from tracker.auth.models import Role
-from tracker.demo import demo_password
+from tracker.demo.plan import demo_password
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -35,8 +35,8 @@ def probe(name):
 REQUIRES = {
     "reminders": ("tracker.notify", ("build_weekly_digests",)),
     "report": ("tracker.reports", ("build_snapshot", "render_report_html", "render_report_pdf")),
-    "export": ("tracker.exchange", ("write_workbook",)),
-    "import": ("tracker.exchange", ("start_import", "dry_run", "confirm")),
+    "export": ("tracker.spreadsheets", ("write_workbook",)),
+    "import": ("tracker.spreadsheets", ("start_import", "dry_run", "confirm")),
 }
 
 
@@ -208,9 +208,9 @@ def _page_count(pdf):
 @probe("export")
 def export(options):
     """The Excel export of every action and its updates; the last workbook is kept for the import probe."""
-    write_workbook = find_callable("tracker.exchange", "write_workbook")
+    write_workbook = find_callable("tracker.spreadsheets", "write_workbook")
     if write_workbook is None:
-        return unavailable("tracker.exchange has no write_workbook yet")
+        return unavailable("tracker.spreadsheets has no write_workbook yet")
     from tracker.common.dates import local_today
     from tracker.plan.queries import ActionFilters
 
@@ -226,11 +226,11 @@ def export(options):
 @probe("import")
 def import_plan(options):
     """Import a workbook of the export's layout: the dry run, then writing every row; rolled back each time."""
-    start_import = find_callable("tracker.exchange", "start_import")
-    dry_run = find_callable("tracker.exchange", "dry_run")
-    confirm = find_callable("tracker.exchange", "confirm")
+    start_import = find_callable("tracker.spreadsheets", "start_import")
+    dry_run = find_callable("tracker.spreadsheets", "dry_run")
+    confirm = find_callable("tracker.spreadsheets", "confirm")
     if not (start_import and dry_run and confirm):
-        return unavailable("tracker.exchange has no start_import, dry_run and confirm yet")
+        return unavailable("tracker.spreadsheets has no start_import, dry_run and confirm yet")
     from sqlalchemy import select
 
     from tracker.auth.models import Role, User

@@ -4,7 +4,7 @@ from bench.databases import bench_app
 from bench.pages import PAGES, resolve_paths
 from tracker.auth.models import Role
 from tracker.common.statements import counting_statements
-from tracker.demo import demo_password
+from tracker.demo.plan import demo_password
 from tracker.extensions import cache, db
 
 

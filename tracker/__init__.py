@@ -118,11 +118,12 @@ def register_input_cleaning(app):
 def register_blueprints(app):
     """One blueprint per feature."""
     from tracker.admin import bp as admin_bp
+    from tracker.api import bp as api_bp
+    from tracker.api import tokens_bp
     from tracker.audit import bp as audit_bp
     from tracker.auth import bp as auth_bp
+    from tracker.calendar import bp as calendar_bp
     from tracker.compliance import bp as compliance_bp
-    from tracker.exchange import api_bp, calendar_bp
-    from tracker.exchange import bp as exchange_bp
     from tracker.main import bp as main_bp
     from tracker.meetings import bp as meetings_bp
     from tracker.notify import bp as notify_bp
@@ -130,6 +131,7 @@ def register_blueprints(app):
     from tracker.recommendations import bp as recommendations_bp
     from tracker.reference import bp as reference_bp
     from tracker.reports import bp as reports_bp
+    from tracker.spreadsheets import bp as spreadsheets_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -142,7 +144,8 @@ def register_blueprints(app):
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(recommendations_bp, url_prefix="/recommendations")
     app.register_blueprint(meetings_bp, url_prefix="/meetings")
-    app.register_blueprint(exchange_bp)
+    app.register_blueprint(spreadsheets_bp)
+    app.register_blueprint(tokens_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

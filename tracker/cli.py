@@ -39,7 +39,7 @@ def init_command():
 @with_appcontext
 def demo_command(actions, seed, updates_per_action, users, today, if_empty):
     """Load a demo plan with one user per role and print their sign-ins."""
-    from tracker.demo import DEMO_USERS, demo_password, has_plan, load_demo
+    from tracker.demo.plan import DEMO_USERS, demo_password, has_plan, load_demo
     from tracker.reference.seed import load_reference_data
 
     load_reference_data(current_app.config["CODE_EDITION"])

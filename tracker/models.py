@@ -6,7 +6,6 @@ from tracker.auth.kept_forms import KeptForm  # noqa: F401
 from tracker.auth.models import Department, PasswordResetToken, Role, SignInAttempt, User  # noqa: F401
 from tracker.common.revision import DataRevision  # noqa: F401
 from tracker.compliance.models import ComplianceAssessment  # noqa: F401
-from tracker.exchange.models import ApiToken, ImportBatch  # noqa: F401
 from tracker.meetings.models import (  # noqa: F401
     ActionArising,
     AgendaItem,
@@ -25,6 +24,7 @@ from tracker.plan.models import (  # noqa: F401
 from tracker.recommendations.models import Recommendation, RecommendationSource  # noqa: F401
 from tracker.reference.models import CodeRight, Priority, Touchpoint  # noqa: F401
 from tracker.reports.models import DistributionRecipient, Report, ReportNotes  # noqa: F401
+from tracker.spreadsheets.models import ImportBatch  # noqa: F401
 
 
 def include_in_autogenerate(obj, name, type_, reflected, compare_to):

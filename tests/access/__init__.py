@@ -105,7 +105,7 @@ def build_world(make, *, demo_actions=0):
     make.db.session.commit()
     if demo_actions:
         from tracker.common.dates import local_today
-        from tracker.demo import load_demo
+        from tracker.demo.plan import load_demo
 
         load_demo(actions=demo_actions, today=local_today())
         make.db.session.commit()

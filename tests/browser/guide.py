@@ -87,7 +87,7 @@ SHOTS = [
     Shot("report-draft", "admin", "reports.draft", lambda demo: {"quarter": demo.quarter}),
     Shot("report-publish", "chair", "reports.publish", lambda demo: {"quarter": demo.quarter}),
     Shot("admin-distribution", "admin", "reports.distribution", full_page=True),
-    Shot("admin-import", "admin", "exchange.new_import"),
+    Shot("admin-import", "admin", "spreadsheets.new_import"),
 ]
 
 
@@ -98,7 +98,7 @@ def load_guide_demo():
     from tracker.auth.models import Role
     from tracker.common.dates import local_today
     from tracker.common.quarters import quarter_of
-    from tracker.demo import load_demo
+    from tracker.demo.plan import load_demo
     from tracker.extensions import db
     from tracker.plan.models import Action, ExtensionRequest, RequestState, Status
     from tracker.reference.seed import load_reference_data
@@ -150,7 +150,7 @@ def take_screenshots(browser, base_url, urls, out_dir, shots=SHOTS):
     """Sign in as each role in turn and save every shot as a PNG; return the paths written."""
     from tests.browser.conftest import sign_in
     from tracker.auth.models import Role
-    from tracker.demo import DEMO_USERS, demo_password
+    from tracker.demo.plan import DEMO_USERS, demo_password
 
     out_dir.mkdir(parents=True, exist_ok=True)
     people = {role.value: SimpleNamespace(email=email, role=role) for role, _, email, _ in DEMO_USERS}

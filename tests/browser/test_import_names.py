@@ -5,9 +5,9 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import says, sign_in
-from tests.browser.test_exchange_import import _axe_violations
-from tests.integration.test_exchange_name_choices import _plan_as_it_arrives
-from tests.integration.test_exchange_names import _messy_workbook
+from tests.browser.test_spreadsheet_import import _axe_violations
+from tests.integration.test_spreadsheet_name_choices import _plan_as_it_arrives
+from tests.integration.test_spreadsheet_names import _messy_workbook
 
 
 def test_the_dry_run_page_shows_each_value_read_by_a_rule(page, make, tmp_path):

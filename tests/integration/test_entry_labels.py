@@ -5,9 +5,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tracker.exchange import tokens
-from tracker.exchange.exporter import ENTRY_LABELS
+from tracker.api import tokens
 from tracker.plan.models import ActionUpdate, EntryKind
+from tracker.spreadsheets.exporter import ENTRY_LABELS
 
 
 @pytest.mark.parametrize("kind", list(EntryKind))

@@ -94,8 +94,8 @@ def _deactivated(world, client):
 
 def _checked_again(world, client):
     """The admin checks the file just before confirming, as the batch page has them do."""
-    from tracker.exchange import services
     from tracker.extensions import db
+    from tracker.spreadsheets import services
 
     services.dry_run(world.batch, local_today())
     db.session.commit()
@@ -230,8 +230,8 @@ CASES = {
     "compliance.upload": Sent(
         files={"file": _csv_of_figures}, banner=lambda w: "File loaded: 1 right added, 0 changed."
     ),
-    "exchange.new_import": Sent(files={"spreadsheet": _plan_csv}, heading=lambda w: "Check the columns"),
-    "exchange.import_columns": Sent(
+    "spreadsheets.new_import": Sent(files={"spreadsheet": _plan_csv}, heading=lambda w: "Check the columns"),
+    "spreadsheets.import_columns": Sent(
         data=lambda w: {
             "column_0": "reference",
             "column_1": "title",
@@ -240,20 +240,20 @@ CASES = {
         },
         heading=lambda w: "Check the import",
     ),
-    "exchange.import_names": Sent(
+    "spreadsheets.import_names": Sent(
         data=lambda w: {"name_0": "+new"},
         args=lambda w: {"batch_id": w.names_batch.id},
         heading=lambda w: "Check the import",
     ),
-    "exchange.confirm_import": Sent(
+    "spreadsheets.confirm_import": Sent(
         before=_checked_again,
         data=lambda w: {"digest": w.batch.result["digest"]},
         banner=lambda w: "Import complete: 1 action created and 0 updated.",
     ),
-    "exchange.new_api_token": Sent(
+    "tokens.new_api_token": Sent(
         data=lambda w: {"name": "Power BI", "expires": "90"}, heading=lambda w: "Your new API token"
     ),
-    "exchange.revoke_api_token": Sent(banner=lambda w: "The token 'Lead's Power BI' no longer works."),
+    "tokens.revoke_api_token": Sent(banner=lambda w: "The token 'Lead's Power BI' no longer works."),
     "meetings.add_arising": Sent(
         data=_arising,
         banner=lambda w: (

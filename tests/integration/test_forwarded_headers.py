@@ -13,7 +13,6 @@ from tests.visible import error_messages
 from tracker import create_app
 from tracker.admin.services import create_user
 from tracker.auth.models import SignInAttempt
-from tracker.exchange.writing import queue_assignment_summaries
 from tracker.extensions import cache
 from tracker.meetings.services import MeetingData, SeriesData, create_meeting, save_series, send_agenda
 from tracker.notify.digests import build_escalation_digests, build_weekly_digests
@@ -25,6 +24,7 @@ from tracker.plan.models import ClosureRequest, ExtensionRequest
 from tracker.recommendations.reminders import send_response_reminders
 from tracker.reports.models import DistributionRecipient, Report
 from tracker.reports.services import _send_report, tell_chairs, withdraw_report
+from tracker.spreadsheets.writing import queue_assignment_summaries
 
 BASE_URL = "https://tracker.force.example/tracker"
 HOSTILE_HEADERS = {

@@ -2,16 +2,16 @@
 
 from sqlalchemy import select
 
-from tests.integration.test_exchange_import import TODAY, existing, people  # noqa: F401 (fixtures used below)
+from tests.integration.test_spreadsheet_import import TODAY, existing, people  # noqa: F401 (fixtures used below)
 from tests.visible import texts, visible_text
 from tests.workbooks import messy_plan
 from tracker.common.dates import local_today, long_date
 from tracker.common.quarters import quarter_of
-from tracker.exchange import services as exchange
 from tracker.plan import services
 from tracker.plan.dashboard import recent_updates
 from tracker.plan.models import Action, ActionUpdate
 from tracker.reports.snapshot import build_snapshot
+from tracker.spreadsheets import services as exchange
 
 
 def _import(db, who):

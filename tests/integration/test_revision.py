@@ -195,7 +195,7 @@ def test_content_holding_a_form_is_never_kept(db, make):
 
 def test_bookkeeping_leaves_the_revision_alone_so_kept_pages_stay_kept(app, client, auth, make, db):
     """The scheduler's heartbeat, a job run, a sign-in and an API call write, but change no page."""
-    from tracker.exchange.tokens import create_token
+    from tracker.api.tokens import create_token
     from tracker.notify.scheduler import TrackerScheduler, run_job
 
     action = make.action(due=local_today() - timedelta(days=3))

@@ -3,8 +3,8 @@
 import pytest
 
 from tests.visible import visible_text
+from tracker.api import tokens
 from tracker.common.input import is_whole_number
-from tracker.exchange import tokens
 
 
 @pytest.mark.parametrize("text", ["²", "①", "١٢", "1" * 30, "", "-1", "1.5", " 1"])

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from tracker.admin.models import OrganisationLogo
 from tracker.compliance.models import ComplianceAssessment
-from tracker.exchange.models import ImportBatch
 from tracker.plan.models import ActionUpdate, Evidence
+from tracker.spreadsheets.models import ImportBatch
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.exchange.names import guesses_text, read_name
+from tracker.spreadsheets.names import guesses_text, read_name
 
 DEPARTMENTS = ["Contact Management", "Criminal Justice Unit", "Victim Care Unit", "Professional Standards"]
 PEOPLE = ["Jordan Blake", "Maya Carver", "Maya Singh"]

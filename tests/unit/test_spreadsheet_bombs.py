@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from tracker.exchange import spreadsheet, workbook
+from tracker.spreadsheets import spreadsheet, workbook
 
 SHEET = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{}</worksheet>'
 HOSTILE_SHEETS = {

@@ -93,3 +93,7 @@ class EmailAddress(Email):
         if isinstance(field.data, str) and len(field.data) > self.LONGEST:
             return
         super().__call__(form, field)
+
+
+class ButtonForm(FlaskForm):
+    """A button and its CSRF token, and nothing else: send, start, finish, revoke, remove."""

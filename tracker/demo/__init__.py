@@ -1,0 +1,1 @@
+"""The deterministic demo plan: departments, users, actions, updates, requests and assessments."""
