@@ -1,6 +1,5 @@
 """Forms for managing users and departments."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
@@ -11,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.admin.logo import check_logo
@@ -19,7 +18,7 @@ from tracker.auth.models import ROLE_LABELS, Department, User
 from tracker.auth.passwords import password_problem
 from tracker.auth.services import normalise_email
 from tracker.common.concurrency import VersionedForm
-from tracker.common.forms import EmailAddress
+from tracker.common.forms import TrackerForm, email_field, full_name_field
 from tracker.common.uploads import UploadRefused
 from tracker.extensions import db
 
@@ -30,24 +29,9 @@ def department_choices():
     return [("", "No department")] + [(str(d.id), d.name) for d in departments]
 
 
-class UserForm(FlaskForm):
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter the person's full name"),
-            Length(max=120, message="Name must be 120 characters or fewer"),
-        ],
-    )
-    email = EmailField(
-        "Work email address",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter a work email address"),
-            EmailAddress(message="Enter an email address in the correct format, like name@example.org"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+class UserForm(TrackerForm):
+    name = full_name_field()
+    email = email_field("Work email address", "Enter a work email address")
     role = RadioField(
         "Role",
         widget=GovRadioInput(),
@@ -95,7 +79,7 @@ class NewUserForm(UserForm):
                 raise ValidationError(problem)
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(TrackerForm):
     name = StringField(
         "Department name",
         widget=GovTextInput(),
@@ -124,7 +108,7 @@ def _person_label(user):
     return f"{user.name} ({user.department.name})" if user.department else user.name
 
 
-class HandOverForm(FlaskForm):
+class HandOverForm(TrackerForm):
     """Who takes over a leaver's open actions: one person for all, or a person per action."""
 
     new_owner = SelectField(
@@ -183,7 +167,7 @@ class HandOverForm(FlaskForm):
         return valid
 
 
-class LogoForm(FlaskForm):
+class LogoForm(TrackerForm):
     """The organisation's logo for the report's cover; checked by its content when sent."""
 
     file = FileField("Upload a PNG or SVG image", widget=GovFileInput())
@@ -196,7 +180,7 @@ class LogoForm(FlaskForm):
             raise ValidationError(str(refusal)) from refusal
 
 
-class RemoveLogoForm(FlaskForm):
+class RemoveLogoForm(TrackerForm):
     """Confirms taking the logo off the report's cover."""
 
     submit = SubmitField("Remove logo", widget=GovSubmitInput())

@@ -1,22 +1,20 @@
 """The form that creates a personal access token."""
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from wtforms import RadioField, SubmitField
+from wtforms.validators import InputRequired
 
 from tracker.api.tokens import EXPIRY_CHOICES
+from tracker.common.forms import TrackerForm, text_field
 
 
-class TokenForm(FlaskForm):
-    name = StringField(
+class TokenForm(TrackerForm):
+    name = text_field(
         "Name of the token",
-        widget=GovTextInput(),
+        80,
+        required="Enter a name for the token",
+        too_long="Name must be 80 characters or fewer",
         description="Say what will use it, for example Power BI plan dashboard.",
-        validators=[
-            InputRequired(message="Enter a name for the token"),
-            Length(max=80, message="Name must be 80 characters or fewer"),
-        ],
     )
     expires = RadioField(
         "Stops working after",

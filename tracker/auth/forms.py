@@ -1,29 +1,41 @@
 """Sign-in and account forms."""
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput
+from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from tracker.auth.passwords import password_problem
-from tracker.common.forms import EmailAddress
+from tracker.common.forms import TrackerForm, email_field
 
 
-class SignInForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+class SignInForm(TrackerForm):
+    email = email_field(required="Enter your email address", check_format=False)
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter your password"), Length(max=1024, message="Password is too long")],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+def _new_password_fields():
+    """The new password and its confirmation, in the place of the form they are called from."""
+    return (
+        PasswordField(
+            "New password",
+            widget=GovPasswordInput(),
+            description="Use 12 characters or more. Three random words together work well.",
+            validators=[InputRequired(message="Enter a new password")],
+        ),
+        PasswordField(
+            "Confirm new password",
+            widget=GovPasswordInput(),
+            validators=[
+                InputRequired(message="Confirm your new password"),
+                EqualTo("new_password", message="Passwords do not match"),
+            ],
+        ),
+    )
 
 
 class NewPasswordMixin:
@@ -40,59 +52,25 @@ class NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, TrackerForm):
     current_password = PasswordField(
         "Current password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your current password")]
     )
-    new_password = PasswordField(
-        "New password",
-        widget=GovPasswordInput(),
-        description="Use 12 characters or more. Three random words together work well.",
-        validators=[InputRequired(message="Enter a new password")],
-    )
-    confirm_password = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Confirm your new password"),
-            EqualTo("new_password", message="Passwords do not match"),
-        ],
-    )
+    new_password, confirm_password = _new_password_fields()
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
-    new_password = PasswordField(
-        "New password",
-        widget=GovPasswordInput(),
-        description="Use 12 characters or more. Three random words together work well.",
-        validators=[InputRequired(message="Enter a new password")],
-    )
-    confirm_password = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Confirm your new password"),
-            EqualTo("new_password", message="Passwords do not match"),
-        ],
-    )
+class ResetPasswordForm(NewPasswordMixin, TrackerForm):
+    new_password, confirm_password = _new_password_fields()
     submit = SubmitField("Save password", widget=GovSubmitInput())
 
 
-class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter your email address"),
-            EmailAddress(message="Enter an email address in the correct format, like name@example.org"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+class ForgotPasswordForm(TrackerForm):
+    email = email_field(required="Enter your email address")
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(TrackerForm):
     immediate_mail = BooleanField(
         "Also e-mail me straight away when something happens to my actions",
         widget=GovCheckboxInput(),

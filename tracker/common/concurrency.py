@@ -36,7 +36,7 @@ class EditConflict(Exception):
 
 
 class VersionedForm:
-    """Mixin for a FlaskForm editing a record that has a version_id column."""
+    """Mixin for a TrackerForm editing a record that has a version_id column."""
 
     version_id = HiddenField()
 

@@ -84,9 +84,6 @@ def refuse_unstorable_path(endpoint, values):
 
 def register_input_cleaning(app):
     """Use the cleaning request class and id converter; call before any blueprint is registered."""
-    from tracker.common.forms import register_form_data_rules
-
-    register_form_data_rules()
     app.request_class = CleanRequest
     app.url_map.converters["int"] = DatabaseIdConverter
     app.url_value_preprocessor(refuse_unstorable_path)

@@ -1,6 +1,5 @@
 """Forms: a quarter's figures for every right on one page, choosing a quarter, and the CSV upload."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -13,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
+from tracker.common.forms import TrackerForm
 from tracker.common.quarters import Quarter
 from tracker.compliance.figures import Figures, read_figures
 from tracker.compliance.models import SelfRating, VoiceSource
@@ -59,7 +59,7 @@ class RightFiguresForm(Form):
         return valid and not errors
 
 
-class QuarterFiguresForm(FlaskForm):
+class QuarterFiguresForm(TrackerForm):
     versions = HiddenField()
     rights = FieldList(FormField(RightFiguresForm))
     submit = SubmitField("Save figures", widget=GovSubmitInput())
@@ -86,7 +86,7 @@ def _saved_text(assessment):
     return Figures.of(assessment).as_text()
 
 
-class ChooseQuarterForm(FlaskForm):
+class ChooseQuarterForm(TrackerForm):
     class Meta:
         csrf = False
 
@@ -114,7 +114,7 @@ class ChooseQuarterForm(FlaskForm):
         self.chosen = quarter
 
 
-class UploadForm(FlaskForm):
+class UploadForm(TrackerForm):
     file = FileField("Upload a CSV file", widget=GovFileInput())
     replace = BooleanField("Replace figures already recorded", widget=GovCheckboxInput())
     submit = SubmitField("Upload and check", widget=GovSubmitInput())

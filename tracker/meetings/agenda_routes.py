@@ -3,10 +3,11 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from tracker.common.forms import ButtonForm
 from tracker.common.permissions import ensure
 from tracker.extensions import db
 from tracker.meetings import bp, services
-from tracker.meetings.forms import AddItemForm, MoveItemForm, PlainForm
+from tracker.meetings.forms import AddItemForm, MoveItemForm
 from tracker.meetings.pages import actor, load_item, load_meeting
 from tracker.plan.pages import show_error
 
@@ -68,7 +69,7 @@ def remove_item(meeting_id, item_id):
     """Take an item off the agenda."""
     meeting = _recorder_meeting(meeting_id)
     item = load_item(meeting, item_id)
-    if not PlainForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.remove_item(item, actor())
@@ -83,7 +84,7 @@ def remove_item(meeting_id, item_id):
 def send_agenda(meeting_id):
     """E-mail the agenda to everyone expected at the meeting."""
     meeting = _recorder_meeting(meeting_id)
-    if not PlainForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         recipients = services.send_agenda(meeting, actor())
@@ -96,7 +97,7 @@ def send_agenda(meeting_id):
 
 def _change_state(meeting_id, change, message, to_first_item=False):
     meeting = _recorder_meeting(meeting_id)
-    if not PlainForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         change(meeting, actor())

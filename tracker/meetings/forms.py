@@ -3,15 +3,15 @@
 import re
 from datetime import time
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import select
-from wtforms import Field, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import Field, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import User
 from tracker.common.concurrency import VersionedForm
 from tracker.common.fields import CheckboxesField, DateRequired, GovDateField
+from tracker.common.forms import TrackerForm, text_field
 from tracker.extensions import db
 from tracker.plan.forms import owner_choices
 from tracker.plan.services import action_by_reference
@@ -31,9 +31,7 @@ def _optional_person(label, description=None):
 
 
 def _text(label, max_length, description=None, required=None):
-    validators = [InputRequired(message=required)] if required else [Optional()]
-    validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
-    return TextAreaField(label, widget=GovTextArea(), validators=validators, description=description)
+    return text_field(label, max_length, required=required, description=description, area=True)
 
 
 class PersonChoices:
@@ -55,17 +53,15 @@ class PersonChoices:
             raise ValidationError(f"Choose the {field.label.text.lower()} from the list")
 
 
-class SeriesForm(PersonChoices, FlaskForm):
+class SeriesForm(PersonChoices, TrackerForm):
     person_fields = ("default_chair_id", "default_secretary_id")
 
-    name = StringField(
+    name = text_field(
         "Name of the meeting series",
-        widget=GovTextInput(),
+        160,
+        required="Enter the name of the meeting series",
+        too_long="Name must be 160 characters or fewer",
         description="For example, Victims Code Champions meeting.",
-        validators=[
-            InputRequired(message="Enter the name of the meeting series"),
-            Length(max=160, message="Name must be 160 characters or fewer"),
-        ],
     )
     members = CheckboxesField("Members", description="Members see the series' meetings and get their agendas.")
     default_chair_id = _optional_person("Usual chair")
@@ -127,7 +123,7 @@ class TimeField(Field):
         self.data = time(hour, minute)
 
 
-class MeetingForm(PersonChoices, FlaskForm):
+class MeetingForm(PersonChoices, TrackerForm):
     person_fields = ("chair_id", "secretary_id")
 
     held_on = GovDateField(
@@ -181,7 +177,7 @@ class EditMeetingForm(VersionedForm, MeetingForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class AddItemForm(FlaskForm):
+class AddItemForm(TrackerForm):
     title = StringField(
         "Item",
         widget=GovTextInput(),
@@ -211,7 +207,7 @@ class AddItemForm(FlaskForm):
             raise ValidationError(f"There is no action with the reference {reference}")
 
 
-class MoveItemForm(FlaskForm):
+class MoveItemForm(TrackerForm):
     direction = HiddenField(validators=[InputRequired(message="Choose up or down")])
 
     def validate_direction(self, field):
@@ -219,17 +215,13 @@ class MoveItemForm(FlaskForm):
             raise ValidationError("Choose up or down")
 
 
-class PlainForm(FlaskForm):
-    """A button and its CSRF token: send, start, finish, remove."""
-
-
-class RecordItemForm(VersionedForm, FlaskForm):
+class RecordItemForm(VersionedForm, TrackerForm):
     note = _text("Note", 10000, "What was said. On an action, the note goes on the action's timeline.")
     decisions = _text("Decisions", 5000, "What the meeting decided, one decision a line.")
     submit = SubmitField("Save note and decisions", widget=GovSubmitInput())
 
 
-class ArisingForm(FlaskForm):
+class ArisingForm(TrackerForm):
     title = StringField(
         "What is to be done",
         widget=GovTextInput(),

@@ -6,11 +6,12 @@ from sqlalchemy import select
 
 from tracker.common.concurrency import EditConflict, show_conflict
 from tracker.common.dates import local_today
+from tracker.common.forms import ButtonForm
 from tracker.common.permissions import ensure, require
 from tracker.common.templating import add_navigation
 from tracker.extensions import db
 from tracker.meetings import bp, services
-from tracker.meetings.forms import EditMeetingForm, EditSeriesForm, MeetingForm, PlainForm, SeriesForm
+from tracker.meetings.forms import EditMeetingForm, EditSeriesForm, MeetingForm, SeriesForm
 from tracker.meetings.models import MeetingSeries
 from tracker.meetings.pages import actor, load_meeting, load_series
 from tracker.plan.pages import show_error
@@ -133,7 +134,7 @@ def meeting(meeting_id):
         meeting=found,
         items=items,
         recorder=found.can_record(current_user),
-        button=PlainForm(),
+        button=ButtonForm(),
         arising=services.arising_of(found),
     )
 

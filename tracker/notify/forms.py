@@ -1,8 +1,9 @@
 """Forms of the e-mail admin pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
+
+from tracker.common.forms import TrackerForm
 
 
 def _known_kinds(form, field):
@@ -11,7 +12,7 @@ def _known_kinds(form, field):
         raise ValidationError("Choose only from the kinds of e-mail listed")
 
 
-class MailKindsForm(FlaskForm):
+class MailKindsForm(TrackerForm):
     """Which kinds of mail are switched on."""
 
     enabled = SelectMultipleField("Send these e-mails", validate_choice=False, validators=[_known_kinds])

@@ -1,7 +1,6 @@
 """Forms of the plan: actions, updates, requests, decisions and evidence."""
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -19,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import Department, Role, User
 from tracker.common.fields import CheckboxesField, DateRequired, GovDateField, WholeNumberField
+from tracker.common.forms import TrackerForm, text_field
 from tracker.extensions import db
 from tracker.plan.models import SOURCE_LABELS, UPDATE_STATUSES, Rag
 from tracker.reference.models import CodeRight, Priority, Touchpoint
@@ -76,22 +76,17 @@ def touchpoint_choices():
 
 
 def _text_area(label, message=None, max_length=5000, description=None):
-    validators = [InputRequired(message=message)] if message else [Optional()]
-    validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
-    return TextAreaField(label, widget=GovTextArea(), validators=validators, description=description)
+    return text_field(label, max_length, required=message, description=description, area=True)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TrackerForm):
     """Every field of an action that the chair sets."""
 
-    title = StringField(
+    title = text_field(
         "Title",
-        widget=GovTextInput(),
+        250,
+        required="Enter a title for the action",
         description="Say what will be done, starting with a verb, like 'Revise the acknowledgement letter'.",
-        validators=[
-            InputRequired(message="Enter a title for the action"),
-            Length(max=250, message="Title must be 250 characters or fewer"),
-        ],
     )
     description = TextAreaField(
         "Description",
@@ -187,17 +182,17 @@ class EditActionForm(ActionForm):
             raise ValidationError("Current due date must be the same as or after the start date")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(TrackerForm):
     reason = _text_area("Why is the action being cancelled?", "Enter why the action is being cancelled")
     submit = SubmitField("Cancel the action", widget=GovSubmitInput())
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(TrackerForm):
     reason = _text_area("Why is the action being reopened?", "Enter why the action is being reopened")
     submit = SubmitField("Reopen the action", widget=GovSubmitInput())
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(TrackerForm):
     submit = SubmitField("Withdraw the request", widget=GovSubmitInput())
 
 
@@ -222,7 +217,7 @@ class EvidenceFields:
     )
 
 
-class UpdateForm(EvidenceFields, FlaskForm):
+class UpdateForm(EvidenceFields, TrackerForm):
     narrative = _text_area(
         "What has happened since the last update?",
         "Enter what has happened since the last update",
@@ -250,7 +245,7 @@ class UpdateForm(EvidenceFields, FlaskForm):
             raise ValidationError("Enter progress as a percentage from 0 to 100")
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(TrackerForm):
     new_due_date = GovDateField(
         "New due date", description="For example, 31 1 2027", validators=[DateRequired("Enter the new due date")]
     )
@@ -258,7 +253,7 @@ class ExtensionForm(FlaskForm):
     submit = SubmitField("Ask for more time", widget=GovSubmitInput())
 
 
-class ClosureForm(EvidenceFields, FlaskForm):
+class ClosureForm(EvidenceFields, TrackerForm):
     summary = _text_area(
         "What was done?",
         "Summarise what was done and how the success measure was met",
@@ -267,7 +262,7 @@ class ClosureForm(EvidenceFields, FlaskForm):
     submit = SubmitField("Ask for sign-off", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(TrackerForm):
     decision = RadioField(
         "Your decision",
         widget=GovRadioInput(),
@@ -301,7 +296,7 @@ class ClosureDecisionForm(DecisionForm):
     )
 
 
-class EvidenceForm(EvidenceFields, FlaskForm):
+class EvidenceForm(EvidenceFields, TrackerForm):
     submit = SubmitField("Add evidence", widget=GovSubmitInput())
 
     def validate_file(self, field):

@@ -1,12 +1,12 @@
 """Forms for sources, recommendations, their status and the actions that answer them."""
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import select
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.common.fields import CheckboxesField, DateRequired, GovDateField, WholeNumberField
+from tracker.common.forms import TrackerForm, text_field
 from tracker.extensions import db
 from tracker.plan.forms import owner_choices, priority_choices, right_choices
 from tracker.plan.models import Action, Status
@@ -15,7 +15,7 @@ from tracker.recommendations.models import ADDRESSEE_LABELS, BODY_LABELS, RECOMM
 NO_RULE, DAYS_RULE = "none", "days"
 
 
-class SourceForm(FlaskForm):
+class SourceForm(TrackerForm):
     """A report or review; the response rule is shown to admins only."""
 
     body = RadioField(
@@ -72,25 +72,22 @@ class SourceForm(FlaskForm):
         return BODY_DEFAULT
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(TrackerForm):
     """One recommendation or area for improvement."""
 
-    reference = StringField(
+    reference = text_field(
         "Reference in the report",
-        widget=GovTextInput(),
+        60,
+        required="Enter the report's reference, like Recommendation 3 or AFI 2",
+        too_long="Reference must be 60 characters or fewer",
         description="As the report numbers it, like Recommendation 3 or AFI 2.",
-        validators=[
-            InputRequired(message="Enter the report's reference, like Recommendation 3 or AFI 2"),
-            Length(max=60, message="Reference must be 60 characters or fewer"),
-        ],
     )
-    text = TextAreaField(
+    text = text_field(
         "What the report recommends",
-        widget=GovTextArea(),
-        validators=[
-            InputRequired(message="Enter the text of the recommendation"),
-            Length(max=5000, message="The recommendation must be 5,000 characters or fewer"),
-        ],
+        5000,
+        required="Enter the text of the recommendation",
+        too_long="The recommendation must be 5,000 characters or fewer",
+        area=True,
     )
     addressed_to = RadioField(
         "Addressed to",
@@ -126,7 +123,7 @@ class RecommendationForm(FlaskForm):
         return list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
 
 
-class StatusForm(FlaskForm):
+class StatusForm(TrackerForm):
     """The lead's decision on a recommendation's status, with a reason."""
 
     status = RadioField(
@@ -135,20 +132,18 @@ class StatusForm(FlaskForm):
         choices=[(status.value, label) for status, label in RECOMMENDATION_STATUS_LABELS.items()],
         validators=[InputRequired(message="Choose the status")],
     )
-    reason = TextAreaField(
+    reason = text_field(
         "Reason",
-        widget=GovTextArea(),
+        5000,
+        required="Enter a reason",
         description="Say why. If it is not accepted, say why nothing will be done: this goes in the published response.",
-        validators=[
-            InputRequired(message="Enter a reason"),
-            Length(max=5000, message="Reason must be 5,000 characters or fewer"),
-        ],
+        area=True,
     )
     version_id = HiddenField()
     submit = SubmitField("Save status", widget=GovSubmitInput())
 
 
-class LinkActionForm(FlaskForm):
+class LinkActionForm(TrackerForm):
     """Choose an action of the plan that answers the recommendation."""
 
     action_id = SelectField("Action", widget=GovSelect(), validate_choice=False)

@@ -1,12 +1,12 @@
 """Forms for the victim journey and the reference data."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy import select
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from tracker.auth.models import Department
+from tracker.common.forms import TrackerForm
 from tracker.common.input import is_whole_number
 from tracker.extensions import db
 from tracker.reference.models import Priority, Touchpoint
@@ -16,7 +16,7 @@ def _required(message, limit, what):
     return [InputRequired(message=message), Length(max=limit, message=f"{what} must be {limit} characters or fewer")]
 
 
-class TouchpointForm(FlaskForm):
+class TouchpointForm(TrackerForm):
     name = StringField(
         "Name of the touchpoint",
         widget=GovTextInput(),
@@ -84,7 +84,7 @@ class TouchpointForm(FlaskForm):
         return [self.right_choices[value] for value in self.rights.data or []]
 
 
-class RightForm(FlaskForm):
+class RightForm(TrackerForm):
     title = StringField(
         "Title of the right", widget=GovTextInput(), validators=_required("Enter the title of the right", 200, "Title")
     )
@@ -98,7 +98,7 @@ class RightForm(FlaskForm):
     submit = SubmitField("Save right", widget=GovSubmitInput())
 
 
-class PriorityForm(FlaskForm):
+class PriorityForm(TrackerForm):
     title = StringField(
         "Short title", widget=GovTextInput(), validators=_required("Enter a short title for the priority", 200, "Title")
     )

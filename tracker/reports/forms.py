@@ -1,6 +1,5 @@
 """Forms for the chair's notes, choosing a quarter and the distribution list."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -9,11 +8,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.common.concurrency import VersionedForm
 from tracker.common.dates import local_today
+from tracker.common.forms import TrackerForm, email_field, full_name_field
 from tracker.common.quarters import quarter_of
 from tracker.extensions import db
 from tracker.reports.models import DistributionRecipient
@@ -31,7 +31,7 @@ def recent_quarters(count=8, today=None):
     return quarters
 
 
-class QuarterForm(FlaskForm):
+class QuarterForm(TrackerForm):
     """Choose the quarter of a report to prepare (a GET form: nothing changes)."""
 
     class Meta:
@@ -46,7 +46,7 @@ class QuarterForm(FlaskForm):
         self.quarter.choices = [(q.slug.lower(), q.label) for q in recent_quarters()]
 
 
-class NotesForm(FlaskForm):
+class NotesForm(TrackerForm):
     decisions = TextAreaField(
         "Decisions the subgroup is asked to take",
         widget=GovCharacterCount(),
@@ -58,24 +58,9 @@ class NotesForm(FlaskForm):
     submit = SubmitField("Save decisions", widget=GovSubmitInput())
 
 
-class RecipientForm(FlaskForm):
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter the person's full name"),
-            Length(max=120, message="Name must be 120 characters or fewer"),
-        ],
-    )
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter an email address"),
-            Email(message="Enter an email address in the correct format, like name@example.org"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+class RecipientForm(TrackerForm):
+    name = full_name_field()
+    email = email_field()
     organisation = StringField(
         "Organisation (optional)",
         widget=GovTextInput(),
@@ -102,7 +87,7 @@ class EditRecipientForm(VersionedForm, RecipientForm):
 WITHDRAWAL_REASON_MAX = 2000
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(TrackerForm):
     """An admin's confirmation that a published report is withdrawn, and why."""
 
     reason = TextAreaField(

@@ -1,17 +1,17 @@
 """Forms for the plan import: the upload, the column mapping, the names and the confirmation."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput
 from wtforms import HiddenField, SelectField, SubmitField
 
+from tracker.common.forms import TrackerForm
 from tracker.spreadsheets.columns import FIELDS, IGNORE, mapping_problems
 from tracker.spreadsheets.services import NEW_DEPARTMENT
 
 FIELD_CHOICES = [(IGNORE, "Do not import")] + [(field.key, field.label) for field in FIELDS]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(TrackerForm):
     spreadsheet = FileField(
         "Upload a file",
         widget=GovFileInput(),
@@ -21,7 +21,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Upload and check columns", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TrackerForm):
     digest = HiddenField()
 
 
@@ -32,7 +32,7 @@ def column_field_name(index):
 def mapping_form(columns, formdata=None):
     """A form with one 'import as' choice per column of the sheet."""
 
-    class MappingForm(FlaskForm):
+    class MappingForm(TrackerForm):
         submit = SubmitField("Check rows", widget=GovSubmitInput())
 
         def validate(self, extra_validators=None):
@@ -135,7 +135,7 @@ def names_form(questions, departments, people, formdata=None):
     """A form with one choice for each department or owner value the import could not read, by id."""
     choices = _Choices(departments, people)
 
-    class NamesForm(FlaskForm):
+    class NamesForm(TrackerForm):
         submit = SubmitField("Check rows", widget=GovSubmitInput())
 
         def validate(self, extra_validators=None):
