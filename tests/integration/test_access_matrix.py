@@ -72,3 +72,34 @@ def test_refusals_are_audited(client, world, db):
     assert event is not None and event.actor_id == world.viewer.id
     assert "/admin/users" in event.summary
     assert event.address == "127.0.0.1" and event.changes["endpoint"] == [None, "admin.users"]
+
+
+def test_the_matrix_refuses_every_role_that_a_route_s_permission_refuses(app):
+    """Each route guarded by a named permission (tracker.auth.permissions) expects, in its rules,
+    a refusal for every role the permission refuses, and the sign-in page for anyone signed out."""
+    from types import SimpleNamespace
+
+    from tracker.auth.models import Role
+
+    people = {role: SimpleNamespace(role=Role(role), is_authenticated=True) for role in Role}
+    role_of = {
+        "viewer": Role.VIEWER,
+        "lead": Role.LEAD,
+        "other_lead": Role.LEAD,
+        "chair": Role.CHAIR,
+        "admin": Role.ADMIN,
+    }
+    guarded = {
+        endpoint: view.permission for endpoint, view in app.view_functions.items() if hasattr(view, "permission")
+    }
+    assert len(guarded) > 50
+    wrong = []
+    for endpoint, permission in guarded.items():
+        expect = RULES[endpoint]["expect"]
+        if expect.get("anon", 302) != 302:
+            wrong.append(f"{endpoint}: anon expects {expect['anon']}")
+        for role, kind in role_of.items():
+            outcome = expect.get(role, expect.get("lead"))
+            if not permission(people[kind]) and outcome != 403:
+                wrong.append(f"{endpoint}: {permission.__name__} refuses {role}, the rules expect {outcome}")
+    assert wrong == []

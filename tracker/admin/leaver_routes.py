@@ -6,6 +6,7 @@ from flask_login import current_user
 from tracker.admin import bp, leavers
 from tracker.admin.forms import HandOverForm
 from tracker.auth.models import User
+from tracker.auth.permissions import manage_users
 from tracker.common.permissions import require
 from tracker.common.templating import pluralise
 from tracker.extensions import db
@@ -27,7 +28,7 @@ def _choose(user, form, problem=None):
 
 
 @bp.route("/users/<int:user_id>/hand-over", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def hand_over(user_id):
     """Choose who takes over a leaver's open actions, check the list, then deactivate them."""
     user = db.session.get(User, user_id) or abort(404)

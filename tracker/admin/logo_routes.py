@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from tracker.admin import bp, logo
 from tracker.admin.forms import LogoForm, RemoveLogoForm
+from tracker.auth.permissions import manage_users
 from tracker.common.permissions import require
 from tracker.extensions import db
 
@@ -18,7 +19,7 @@ def _page(form, status=200):
 
 
 @bp.route("/logo", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def report_logo():
     """Show the logo on the report's cover, and upload a new one."""
     form = LogoForm()
@@ -33,7 +34,7 @@ def report_logo():
 
 
 @bp.route("/logo/remove", methods=["POST"])
-@require("can_manage_users")
+@require(manage_users)
 def remove_report_logo():
     """Take the logo off the report's cover."""
     form = RemoveLogoForm()

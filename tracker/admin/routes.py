@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tracker.admin import bp, leavers, services
 from tracker.admin.forms import DepartmentForm, EditDepartmentForm, EditUserForm, NewUserForm
 from tracker.auth.models import Department, User
+from tracker.auth.permissions import manage_users
 from tracker.auth.services import password_sign_in_open_to
 from tracker.common.concurrency import EditConflict, show_conflict
 from tracker.common.input import page_number
@@ -22,7 +23,7 @@ def _int_or_none(value):
 
 
 @bp.route("/users")
-@require("can_manage_users")
+@require(manage_users)
 def users():
     """List every user with role, department and whether they are active."""
     query = select(User).order_by(User.active.desc(), User.name)
@@ -39,7 +40,7 @@ def _how_they_sign_in(password, user):
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def new_user():
     """Create a user, with a password or an e-mailed invitation."""
     form = NewUserForm()
@@ -59,7 +60,7 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def edit_user(user_id):
     """Change a user's name, email, role or department."""
     user = db.session.get(User, user_id) or abort(404)
@@ -85,7 +86,7 @@ def edit_user(user_id):
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
-@require("can_manage_users")
+@require(manage_users)
 def deactivate_user(user_id):
     """Stop a user signing in, ending their sessions at once; first hand over any open actions they own."""
     user = db.session.get(User, user_id) or abort(404)
@@ -99,7 +100,7 @@ def deactivate_user(user_id):
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
-@require("can_manage_users")
+@require(manage_users)
 def reactivate_user(user_id):
     """Let a deactivated user sign in again."""
     user = db.session.get(User, user_id) or abort(404)
@@ -110,7 +111,7 @@ def reactivate_user(user_id):
 
 
 @bp.route("/departments", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def departments():
     """List departments and add a new one."""
     form = DepartmentForm()
@@ -124,7 +125,7 @@ def departments():
 
 
 @bp.route("/departments/<int:department_id>", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def edit_department(department_id):
     """Rename a department."""
     department = db.session.get(Department, department_id) or abort(404)

@@ -10,6 +10,7 @@ from tracker.audit import bp
 from tracker.audit.export import audit_csv
 from tracker.audit.readable import field_label, kind_label, readable_value
 from tracker.audit.search import KINDS, AuditFilters, search_events
+from tracker.auth.permissions import read_audit
 from tracker.common.dates import local_today
 from tracker.common.fields import GovDateField
 from tracker.common.input import page_number
@@ -62,7 +63,7 @@ def _filters(form):
 
 
 @bp.route("")
-@require("can_read_audit")
+@require(read_audit)
 def audit_log():
     """Search every audit event by person, action, kind and date, newest first."""
     form = AuditSearchForm(request.args)
@@ -86,7 +87,7 @@ def audit_log():
 
 
 @bp.route("/audit-log.csv")
-@require("can_read_audit")
+@require(read_audit)
 def audit_log_csv():
     """Download the events the search finds as CSV, readable values beside the recorded ones."""
     form = AuditSearchForm(request.args)

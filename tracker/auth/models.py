@@ -1,34 +1,15 @@
 """People: departments and users, sign-in attempts and password reset tokens."""
 
-import enum
-
 from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.auth import permissions
+from tracker.auth.roles import ROLE_LABELS, Role  # noqa: F401 (imported from here across the app)
 from tracker.common.types import UTCDateTime, utcnow
 from tracker.extensions import db
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    CHAIR = "chair"
-    LEAD = "lead"
-    VIEWER = "viewer"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "Administrator",
-    Role.CHAIR: "Chair",
-    Role.LEAD: "Department lead",
-    Role.VIEWER: "Viewer",
-}
 
 
 class Department(db.Model):
@@ -100,9 +81,13 @@ class User(UserMixin, db.Model):
     def role_label(self):
         return Role(self.role).label
 
-    @property
-    def is_admin(self):
-        return self.role == Role.ADMIN
+    # The permissions, as templates and services read them; each is a predicate of tracker.auth.permissions.
+    is_admin = property(permissions.administer)
+    can_manage_plan = property(permissions.manage_plan)
+    can_manage_users = property(permissions.manage_users)
+    can_build_reports = property(permissions.build_reports)
+    can_record_assessments = property(permissions.record_assessments)
+    can_read_audit = property(permissions.read_audit)
 
     @property
     def is_chair(self):
@@ -111,27 +96,6 @@ class User(UserMixin, db.Model):
     @property
     def is_lead(self):
         return self.role == Role.LEAD
-
-    @property
-    def can_manage_plan(self):
-        """Create, assign and edit any action; decide extensions and closures."""
-        return self.role in (Role.ADMIN, Role.CHAIR)
-
-    @property
-    def can_manage_users(self):
-        return self.role == Role.ADMIN
-
-    @property
-    def can_build_reports(self):
-        return self.role in (Role.ADMIN, Role.CHAIR)
-
-    @property
-    def can_record_assessments(self):
-        return self.role in (Role.ADMIN, Role.CHAIR)
-
-    @property
-    def can_read_audit(self):
-        return self.role == Role.ADMIN
 
 
 class SignInAttempt(db.Model):

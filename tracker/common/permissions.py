@@ -1,4 +1,4 @@
-"""Route decorators and checks that apply the permission predicates on the models."""
+"""The route decorator and the record check that apply the permission predicates."""
 
 from functools import wraps
 
@@ -6,17 +6,18 @@ from flask import abort
 from flask_login import current_user, login_required
 
 
-def require(predicate_name):
-    """Allow a signed-in user whose predicate (e.g. 'can_manage_plan') is true; others get 403."""
+def require(predicate):
+    """Allow a signed-in user for whom predicate(user) is true (tracker.auth.permissions); others get 403."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not getattr(current_user, predicate_name):
+            if not predicate(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.permission = predicate
         return wrapped
 
     return decorator

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.auth.permissions import record_assessments
 from tracker.common.dates import local_today
 from tracker.common.permissions import require
 from tracker.common.quarters import Quarter, quarter_of
@@ -78,7 +79,7 @@ def _recent_quarters(today):
 
 
 @bp.route("/compliance/record")
-@require("can_record_assessments")
+@require(record_assessments)
 def choose_quarter():
     """Pick the quarter to record figures for."""
     today = local_today()
@@ -98,7 +99,7 @@ def choose_quarter():
 
 
 @bp.route("/compliance/<quarter_slug>/figures", methods=["GET", "POST"])
-@require("can_record_assessments")
+@require(record_assessments)
 def record_quarter(quarter_slug):
     """Record or change every right's figures for one quarter on one page."""
     quarter = _quarter_from_slug(quarter_slug)
@@ -152,7 +153,7 @@ def _saved_message(quarter, summary):
 
 
 @bp.route("/compliance/upload", methods=["GET", "POST"])
-@require("can_record_assessments")
+@require(record_assessments)
 def upload():
     """Load figures from a CSV file; every bad row is listed and nothing is saved unless all are good."""
     form = UploadForm()
@@ -204,7 +205,7 @@ def _plan_upload(form):
 
 
 @bp.route("/compliance/template.csv")
-@require("can_record_assessments")
+@require(record_assessments)
 def template():
     """Download a CSV with the documented columns, one row per right."""
     quarter = quarter_of(local_today()).previous()

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker.auth.permissions import manage_plan
 from tracker.common.concurrency import EditConflict, show_conflict
 from tracker.common.dates import local_today
 from tracker.common.forms import ButtonForm
@@ -38,7 +39,7 @@ def _series_data(form):
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def new_series():
     """Set up a meeting series with its members, usual chair and secretary."""
     form = SeriesForm()
@@ -63,7 +64,7 @@ def series(series_id):
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def edit_series(series_id):
     """Change a series' name, members, usual chair or secretary."""
     found = load_series(series_id, current_user)
@@ -101,7 +102,7 @@ def _meeting_data(form):
 
 
 @bp.route("/series/<int:series_id>/new", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def new_meeting(series_id):
     """Plan a meeting; its agenda is proposed from the plan as it stands."""
     found = load_series(series_id, current_user)

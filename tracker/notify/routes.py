@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from tracker.auth.permissions import administer
 from tracker.common.input import page_number
 from tracker.common.permissions import require
 from tracker.common.templating import add_navigation
@@ -23,7 +24,7 @@ def _local_path(target):
 
 
 @bp.route("/outbox", endpoint="outbox")
-@require("is_admin")
+@require(administer)
 def outbox_list():
     """List the outbox, newest first, optionally only the messages in one state."""
     state = request.args.get("state", "")
@@ -43,7 +44,7 @@ def outbox_list():
 
 
 @bp.route("/outbox/<int:message_id>")
-@require("is_admin")
+@require(administer)
 def message(message_id):
     """Show one message as its recipient reads it, in plain text and HTML."""
     email = db.session.get(OutboundEmail, message_id) or abort(404)
@@ -57,7 +58,7 @@ def message(message_id):
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
-@require("is_admin")
+@require(administer)
 def retry(message_id):
     """Send a failed message again."""
     email = db.session.get(OutboundEmail, message_id) or abort(404)
@@ -70,7 +71,7 @@ def retry(message_id):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@require("is_admin")
+@require(administer)
 def mail_settings():
     """Switch each kind of e-mail on or off."""
     switches = outbox.kind_switches()

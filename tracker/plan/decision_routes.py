@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from tracker.auth.permissions import manage_plan
 from tracker.common.dates import long_date
 from tracker.common.permissions import ensure, require
 from tracker.extensions import db
@@ -69,7 +70,7 @@ def _closure_context(action, pending):
 
 
 @bp.route("/<reference>/extension/<int:request_id>", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def decide_extension(reference, request_id):
     """Approve or refuse a request for more time."""
     action = load_action(reference)
@@ -82,7 +83,7 @@ def decide_extension(reference, request_id):
 
 
 @bp.route("/<reference>/closure/<int:request_id>", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def decide_closure(reference, request_id):
     """Sign an action off as complete, or send it back with a reason."""
     action = load_action(reference)

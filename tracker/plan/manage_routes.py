@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import Department, User
+from tracker.auth.permissions import manage_plan
 from tracker.common.dates import long_date
 from tracker.common.input import is_whole_number
 from tracker.common.permissions import ensure, require
@@ -51,7 +52,7 @@ def _preticked_right(number):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def new_action():
     """Add an action to the plan and assign it to an owner."""
     form = ActionForm()
@@ -119,7 +120,7 @@ def _stale(form, action):
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def edit_action(reference):
     """Change an action's details or owner."""
     action = load_action(reference)
@@ -143,7 +144,7 @@ def edit_action(reference):
 
 
 @bp.route("/<reference>/cancel", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def cancel_action(reference):
     """Cancel an action, saying why; it stays in the plan's record."""
     action = load_action(reference)
@@ -163,7 +164,7 @@ def cancel_action(reference):
 
 
 @bp.route("/<reference>/reopen", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def reopen_action(reference):
     """Open a completed or cancelled action again, saying why."""
     action = load_action(reference)

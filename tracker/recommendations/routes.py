@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.auth.permissions import manage_plan
 from tracker.common.dates import local_today
 from tracker.common.permissions import ensure, require
 from tracker.common.templating import PLAN_FIRST, add_navigation
@@ -57,7 +58,7 @@ def source_list():
 
 
 @bp.route("/sources/new", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def new_source():
     """Add a report or review whose recommendations the plan answers."""
     form = SourceForm()
@@ -87,7 +88,7 @@ def source_detail(source_id):
 
 
 @bp.route("/sources/<int:source_id>/edit", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def edit_source(source_id):
     """Change a report or review's details; an admin may change its response rule."""
     source = load_source(source_id)
@@ -112,7 +113,7 @@ def edit_source(source_id):
 
 
 @bp.route("/sources/<int:source_id>/new", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def new_recommendation(source_id):
     """Add a recommendation or area for improvement to a report."""
     source = load_source(source_id)
@@ -150,7 +151,7 @@ def recommendation_detail(recommendation_id):
 
 
 @bp.route("/<int:recommendation_id>/edit", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def edit_recommendation(recommendation_id):
     """Change a recommendation's wording, addressee or lead."""
     recommendation = load_recommendation(recommendation_id)

@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
+from tracker.auth.permissions import manage_plan, signed_in
 from tracker.common.permissions import ensure, require
 from tracker.extensions import db
 from tracker.plan.errors import PlanError, StaleEdit
@@ -18,7 +19,7 @@ def _detail(recommendation):
 
 
 @bp.route("/<int:recommendation_id>/status", methods=["GET", "POST"])
-@require("is_authenticated")
+@require(signed_in)
 def change_status(recommendation_id):
     """The lead decides the recommendation's status, giving a reason."""
     recommendation = load_recommendation(recommendation_id)
@@ -49,7 +50,7 @@ def change_status(recommendation_id):
 
 
 @bp.route("/<int:recommendation_id>/link", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def link_action(recommendation_id):
     """Choose an action of the plan that answers the recommendation."""
     recommendation = load_recommendation(recommendation_id)
@@ -65,7 +66,7 @@ def link_action(recommendation_id):
 
 
 @bp.route("/<int:recommendation_id>/actions/<int:action_id>/remove", methods=["POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def unlink_action(recommendation_id, action_id):
     """Stop counting an action as an answer to the recommendation."""
     recommendation = load_recommendation(recommendation_id)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.models import Department
+from tracker.auth.permissions import administer, manage_plan
 from tracker.common.permissions import require
 from tracker.common.templating import add_navigation
 from tracker.extensions import db
@@ -54,7 +55,7 @@ def _touchpoint_data(form):
 
 
 @bp.route("/journey/new", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def new_touchpoint():
     """Add a touchpoint to the victim journey."""
     form = TouchpointForm(rights=current_rights())
@@ -69,7 +70,7 @@ def new_touchpoint():
 
 
 @bp.route("/journey/<int:touchpoint_id>", methods=["GET", "POST"])
-@require("can_manage_plan")
+@require(manage_plan)
 def edit_touchpoint(touchpoint_id):
     """Change a touchpoint: its place, owner, rights or how feedback is captured."""
     touchpoint = db.session.get(Touchpoint, touchpoint_id) or abort(404)
@@ -101,7 +102,7 @@ def _clash(template, form, model, record_id, name):
 
 
 @bp.route("/reference")
-@require("is_admin")
+@require(administer)
 def reference_data():
     """List the Code's rights and the group's priorities for an administrator to edit."""
     edition = current_edition()
@@ -111,7 +112,7 @@ def reference_data():
 
 
 @bp.route("/reference/rights/<int:right_id>", methods=["GET", "POST"])
-@require("is_admin")
+@require(administer)
 def edit_right(right_id):
     """Change the title or summary of a right of the Code."""
     right = db.session.get(CodeRight, right_id) or abort(404)
@@ -133,7 +134,7 @@ def edit_right(right_id):
 
 
 @bp.route("/reference/priorities/<int:priority_id>", methods=["GET", "POST"])
-@require("is_admin")
+@require(administer)
 def edit_priority(priority_id):
     """Change the title or description of one of the group's priorities."""
     priority = db.session.get(Priority, priority_id) or abort(404)

@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 
+from tracker.auth.permissions import manage_users
 from tracker.common.concurrency import EditConflict, show_conflict
 from tracker.common.permissions import require
 from tracker.extensions import db
@@ -11,7 +12,7 @@ from tracker.reports.models import DistributionRecipient
 
 
 @bp.route("/distribution", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def distribution():
     """List the people who receive published reports, and add someone."""
     form = RecipientForm()
@@ -26,7 +27,7 @@ def distribution():
 
 
 @bp.route("/distribution/<int:recipient_id>", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def edit_recipient(recipient_id):
     """Change someone's details, or stop sending them reports."""
     recipient = db.session.get(DistributionRecipient, recipient_id) or abort(404)
@@ -50,7 +51,7 @@ def edit_recipient(recipient_id):
 
 
 @bp.route("/distribution/<int:recipient_id>/remove", methods=["POST"])
-@require("can_manage_users")
+@require(manage_users)
 def remove_recipient(recipient_id):
     """Take someone off the distribution list."""
     recipient = db.session.get(DistributionRecipient, recipient_id) or abort(404)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import undefer
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
+from tracker.auth.permissions import build_reports, manage_users
 from tracker.common.dates import local_today
 from tracker.common.permissions import ensure, require
 from tracker.common.quarters import Quarter, quarter_of
@@ -73,7 +74,7 @@ def archive():
 
 
 @bp.route("/prepare")
-@require("can_build_reports")
+@require(build_reports)
 def prepare():
     """Go to the draft of the chosen quarter."""
     form = QuarterForm(MultiDict({"quarter": request.args.get("quarter", "").lower()}))
@@ -84,7 +85,7 @@ def prepare():
 
 
 @bp.route("/<quarter:quarter>/draft")
-@require("can_build_reports")
+@require(build_reports)
 def draft(quarter):
     """Preview the quarter's report as it would be built now, in the browser."""
     snapshot = build_snapshot(_started(quarter))
@@ -104,7 +105,7 @@ def draft(quarter):
 
 
 @bp.route("/<quarter:quarter>/draft.pdf")
-@require("can_build_reports")
+@require(build_reports)
 def draft_pdf(quarter):
     """Download a draft PDF of the quarter's report as it would be built now."""
     snapshot = build_snapshot(_started(quarter))
@@ -112,7 +113,7 @@ def draft_pdf(quarter):
 
 
 @bp.route("/<quarter:quarter>/decisions", methods=["GET", "POST"])
-@require("can_build_reports")
+@require(build_reports)
 def notes(quarter):
     """Write the decisions the chair asks of the subgroup in the quarter's report."""
     _started(quarter)
@@ -142,7 +143,7 @@ def notes(quarter):
 
 
 @bp.route("/<quarter:quarter>/build", methods=["POST"])
-@require("can_build_reports")
+@require(build_reports)
 def build(quarter):
     """Ask for the quarter's report to be built: the scheduler builds it, and the progress page follows."""
     try:
@@ -173,7 +174,7 @@ def _build_status(quarter):
 
 
 @bp.route("/<quarter:quarter>/build")
-@require("can_build_reports")
+@require(build_reports)
 def building(quarter):
     """How the quarter's latest build is going; the page's script follows it without a reload."""
     build, status = _build_status(quarter)
@@ -181,7 +182,7 @@ def building(quarter):
 
 
 @bp.route("/<quarter:quarter>/build.json")
-@require("can_build_reports")
+@require(build_reports)
 def build_status(quarter):
     """The latest build's state and its status text, for the progress page's script."""
     build, status = _build_status(quarter)
@@ -239,7 +240,7 @@ def download(quarter, report_id=None):
 
 
 @bp.route("/<quarter:quarter>/withdraw", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def withdraw(quarter):
     """Confirm, with a reason, that a published report was wrong: withdraw it and tell the distribution list."""
     report = services.report_for(quarter)
@@ -270,7 +271,7 @@ def withdraw(quarter):
 
 
 @bp.route("/<quarter:quarter>/publish", methods=["GET", "POST"])
-@require("can_build_reports")
+@require(build_reports)
 def publish(quarter):
     """Confirm, then ask for the report to be published and sent: the scheduler does it, the progress page follows."""
     report = services.report_for(quarter) or abort(404)

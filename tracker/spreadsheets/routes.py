@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.auth.models import Department, User
+from tracker.auth.permissions import manage_users
 from tracker.common.dates import local_today
 from tracker.common.permissions import require
 from tracker.common.templating import add_navigation, pluralise
@@ -35,7 +36,7 @@ def _batch(batch_id):
 
 
 @bp.route("/imports")
-@require("can_manage_users")
+@require(manage_users)
 def imports():
     """List past imports and start a new one."""
     batches = db.session.scalars(select(ImportBatch).order_by(ImportBatch.created_at.desc()).limit(50)).all()
@@ -43,7 +44,7 @@ def imports():
 
 
 @bp.route("/imports/new", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def new_import():
     """Upload a plan spreadsheet."""
     form = UploadForm()
@@ -61,7 +62,7 @@ def new_import():
 
 
 @bp.route("/imports/<int:batch_id>/columns", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def import_columns(batch_id):
     """Check which field each column holds, then run the dry run."""
     batch = _batch(batch_id)
@@ -102,7 +103,7 @@ def _name_choices():
 
 
 @bp.route("/imports/<int:batch_id>/names", methods=["GET", "POST"])
-@require("can_manage_users")
+@require(manage_users)
 def import_names(batch_id):
     """Choose, once each, what the departments and owners the import could not read are, then check the rows again."""
     batch = _batch(batch_id)
@@ -140,7 +141,7 @@ def _remembered(batch):
 
 
 @bp.route("/imports/<int:batch_id>")
-@require("can_manage_users")
+@require(manage_users)
 def import_batch(batch_id):
     """Show the dry run (or, once imported, what was written)."""
     batch = _batch(batch_id)
@@ -159,7 +160,7 @@ def import_batch(batch_id):
 
 
 @bp.route("/imports/<int:batch_id>/confirm", methods=["POST"])
-@require("can_manage_users")
+@require(manage_users)
 def confirm_import(batch_id):
     """Write every accepted row in one transaction, or nothing."""
     batch = _batch(batch_id)
@@ -192,7 +193,7 @@ def confirm_import(batch_id):
 
 
 @bp.route("/imports/<int:batch_id>/progress")
-@require("can_manage_users")
+@require(manage_users)
 def import_progress(batch_id):
     """How far the check or write of a batch has got, for the progress bar."""
     batch = _batch(batch_id)
