@@ -114,6 +114,7 @@ load: setup bench-deps
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -n 0 -q -p no:cacheprovider tests/unit/test_dead_code.py
 
 clean:
 	rm -rf $(VENV) node_modules tracker/static/govuk tracker/static/vendor .pytest_cache

@@ -6,7 +6,7 @@ there is no CSRF to guard (the API only answers GET). Every request made with a 
 one audit event, so an admin can see exactly what each token read, when and from where.
 """
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 
 from tracker.api import bp, tokens
@@ -60,7 +60,6 @@ def authenticate_token():
             db.session.commit()
         return _unauthorised("The token is not valid. It may have been revoked or have expired")
     token.last_used_at = utcnow()
-    g.api_token, g.api_user = token, token.user
     record(
         "api.read",
         obj=token,

@@ -90,10 +90,6 @@ class User(UserMixin, db.Model):
     can_read_audit = property(permissions.read_audit)
 
     @property
-    def is_chair(self):
-        return self.role == Role.CHAIR
-
-    @property
     def is_lead(self):
         return self.role == Role.LEAD
 

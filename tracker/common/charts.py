@@ -159,15 +159,3 @@ def paired_bar_chart(
     height = top + len(categories) * (2 * bar + gap) + 8
     body = _patterns(chart_id, [first, second]) + _legend(chart_id, [first, second], 4) + "".join(rows)
     return _frame(chart_id, title, description, width, height, body)
-
-
-def bar_chart(title, description, categories, values, *, colour="#1d70b8", label_width=220, width=720, unit=""):
-    """Simple horizontal bars with their values written beside them."""
-    return stacked_bar_chart(
-        title,
-        description,
-        categories,
-        [Series("Count", colour, "solid", list(values))],
-        label_width=label_width,
-        width=width,
-    )

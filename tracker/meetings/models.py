@@ -201,10 +201,6 @@ class AgendaItem(db.Model):
 
     __mapper_args__ = {"version_id_col": version_id}
 
-    @property
-    def is_standing(self):
-        return self.kind in (ItemKind.LAST_MINUTES, ItemKind.ACTIONS_ARISING)
-
 
 class ActionArising(db.Model):
     """An action the meeting created, tied to the item it arose from."""

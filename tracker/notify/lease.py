@@ -41,11 +41,3 @@ def release_lease(holder, now, name=LEASE_NAME):
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-
-
-def lease_holder(now, name=LEASE_NAME):
-    """Who holds the lease now, or None."""
-    lock = db.session.get(SchedulerLock, name)
-    if lock is None or lock.expires_at is None or lock.expires_at < now:
-        return None
-    return lock.holder

@@ -24,10 +24,6 @@ class ReminderRun:
     escalations: list = field(default_factory=list)
     red_alerts: list = field(default_factory=list)
 
-    @property
-    def message_count(self):
-        return len(self.digests) + len(self.escalations) + sum(len(alert.recipients) for alert in self.red_alerts)
-
     def lines(self):
         """One line per message or alert, for operators."""
         return [item.describe() for item in (*self.digests, *self.escalations, *self.red_alerts)]

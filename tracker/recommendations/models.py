@@ -142,10 +142,6 @@ class RecommendationSource(db.Model):
         """The chair and admins add and change sources and their recommendations."""
         return user.is_authenticated and user.active and user.can_manage_plan
 
-    def can_change_rule(self, user):
-        """Only an administrator changes the response rule."""
-        return user.is_authenticated and user.active and user.is_admin
-
     def can_view(self, user):
         return user.is_authenticated
 

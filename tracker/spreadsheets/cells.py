@@ -5,7 +5,7 @@ CellError with a sentence saying what was wrong, for the dry run to show against
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from openpyxl.utils.datetime import from_excel
 
@@ -274,8 +274,3 @@ def parse_names(value):
     if raw is None:
         return []
     return [part.strip() for part in NAME_SEPARATORS.split(raw) if part.strip()]
-
-
-def excel_date_moment(day):
-    """Midday on a date, so that a dated entry stays on that day in every UK time zone offset."""
-    return datetime.combine(day, datetime.min.time()) + timedelta(hours=12)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.integration.notify.conftest import london
 from tracker.common.types import utcnow
-from tracker.notify.lease import hold_lease, lease_holder, release_lease
+from tracker.notify.lease import LEASE_NAME, hold_lease, release_lease
 from tracker.notify.models import JobRun, OutboundEmail, SchedulerLock
 from tracker.notify.scheduler import TrackerScheduler, collect_jobs, cron_trigger, missed_jobs
 
@@ -42,7 +42,8 @@ def test_only_one_process_holds_the_lease_until_it_expires_or_is_released(db):
     assert hold_lease("one", now, 90)
     assert not hold_lease("two", now + timedelta(seconds=30), 90)
     assert hold_lease("one", now + timedelta(seconds=60), 90)
-    assert lease_holder(now + timedelta(seconds=100)) == "one"
+    lock = db.session.get(SchedulerLock, LEASE_NAME)
+    assert lock.holder == "one" and lock.expires_at > now + timedelta(seconds=100)
     assert not hold_lease("two", now + timedelta(seconds=149), 90)
     assert hold_lease("two", now + timedelta(seconds=151), 90)
     release_lease("two", now + timedelta(seconds=160))
