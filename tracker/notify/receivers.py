@@ -51,64 +51,60 @@ def on_action_assigned(action, actor=None, previous_owner=None, **_):
     )
 
 
-def on_extension_requested(action, actor=None, request=None, **_):
-    """Ask every chair to decide an extension."""
-    for chair in active_chairs():
+def _ask_the_chairs(kind, template, subject):
+    """A receiver asking every chair to decide a request; subject(action) is the e-mail's subject."""
+
+    def receiver(action, actor=None, request=None, **_):
+        for chair in active_chairs():
+            _send(
+                kind,
+                chair,
+                action,
+                template=template,
+                subject=subject(action),
+                context={"request": request},
+                actor=actor,
+                dedupe_key=f"{template.replace('_', '-')}:{request.id}:{chair.id}",
+            )
+
+    return receiver
+
+
+def _tell_the_owner(kind, template, subject):
+    """A receiver telling the owner how their request was decided; subject(action, approved)."""
+
+    def receiver(action, actor=None, request=None, **_):
+        approved = request.state == RequestState.APPROVED.value
         _send(
-            kinds.EXTENSION_REQUESTED,
-            chair,
+            kind,
+            action.owner,
             action,
-            template="extension_requested",
-            subject=f"Decide an extension for {action.reference}",
-            context={"request": request},
+            template=template,
+            subject=subject(action, approved),
+            context={"request": request, "approved": approved},
             actor=actor,
-            dedupe_key=f"extension-requested:{request.id}:{chair.id}",
+            dedupe_key=f"{template.replace('_', '-')}:{request.id}",
         )
 
-
-def on_extension_decided(action, actor=None, request=None, **_):
-    """Tell the owner whether their extension was approved."""
-    approved = request.state == RequestState.APPROVED.value
-    _send(
-        kinds.EXTENSION_DECIDED,
-        action.owner,
-        action,
-        template="extension_decided",
-        subject=f"Extension {'approved' if approved else 'refused'} for {action.reference}",
-        context={"request": request, "approved": approved},
-        actor=actor,
-        dedupe_key=f"extension-decided:{request.id}",
-    )
+    return receiver
 
 
-def on_closure_requested(action, actor=None, request=None, **_):
-    """Ask every chair to sign off a closure."""
-    for chair in active_chairs():
-        _send(
-            kinds.CLOSURE_REQUESTED,
-            chair,
-            action,
-            template="closure_requested",
-            subject=f"Sign off the closure of {action.reference}",
-            context={"request": request},
-            actor=actor,
-            dedupe_key=f"closure-requested:{request.id}:{chair.id}",
-        )
-
-
-def on_closure_decided(action, actor=None, request=None, **_):
-    """Tell the owner whether their action was signed off as complete."""
-    approved = request.state == RequestState.APPROVED.value
-    _send(
-        kinds.CLOSURE_DECIDED,
-        action.owner,
-        action,
-        template="closure_decided",
-        subject=f"{action.reference} {'signed off as complete' if approved else 'not signed off'}",
-        context={"request": request, "approved": approved},
-        actor=actor,
-        dedupe_key=f"closure-decided:{request.id}",
-    )
+on_extension_requested = _ask_the_chairs(
+    kinds.EXTENSION_REQUESTED, "extension_requested", lambda action: f"Decide an extension for {action.reference}"
+)
+on_extension_decided = _tell_the_owner(
+    kinds.EXTENSION_DECIDED,
+    "extension_decided",
+    lambda action, approved: f"Extension {'approved' if approved else 'refused'} for {action.reference}",
+)
+on_closure_requested = _ask_the_chairs(
+    kinds.CLOSURE_REQUESTED, "closure_requested", lambda action: f"Sign off the closure of {action.reference}"
+)
+on_closure_decided = _tell_the_owner(
+    kinds.CLOSURE_DECIDED,
+    "closure_decided",
+    lambda action, approved: f"{action.reference} {'signed off as complete' if approved else 'not signed off'}",
+)
 
 
 def on_action_reopened(action, actor=None, reason="", **_):
