@@ -4,14 +4,16 @@ from dataclasses import dataclass, field, fields
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, or_, select, union
+from sqlalchemy import case, func, or_, select, union
 from sqlalchemy.orm import defaultload, raiseload, selectinload
 
-from tracker.auth.models import User
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Department, User
 from tracker.common.dates import last_day_within_working_days
 from tracker.common.input import is_whole_number
 from tracker.common.quarters import quarter_of
 from tracker.common.templating import pluralise
+from tracker.extensions import db
 from tracker.plan.brag import current_thresholds, rule_rag_sql
 from tracker.plan.models import (
     OPEN_STATUSES,
@@ -20,9 +22,11 @@ from tracker.plan.models import (
     ExtensionRequest,
     Rag,
     RequestState,
+    Status,
     action_priorities,
     action_rights,
 )
+from tracker.reference.models import CodeRight, Priority
 
 # Filters that are a checkbox: field name -> URL argument, "1" when ticked.
 CHECKBOX_ARGS = {"open_only": "open", "waiting": "waiting"}
@@ -193,3 +197,64 @@ def filtered_actions(filters: ActionFilters, today, thresholds=None, with_links=
         risk = case(RISK_ORDER, value=rule_rag_sql(Action, today, thresholds), else_=len(RISK_ORDER))
         query = query.order_by(risk)
     return query.order_by(*SORTS[filters.sort][1]())
+
+
+def filter_choices():
+    """The options of the action list's filters."""
+    owners = db.session.execute(
+        select(User.id, User.name).where(User.id.in_(select(Action.owner_id).distinct())).order_by(User.name)
+    )
+    departments = db.session.execute(select(Department.id, Department.name).order_by(Department.name))
+    edition = current_app.config["CODE_EDITION"]
+    rights = db.session.scalars(select(CodeRight).where(CodeRight.edition == edition).order_by(CodeRight.number))
+    return {
+        "statuses": [(s.value, s.label) for s in Status],
+        "rags": [(r.value, r.label) for r in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)],
+        "owners": [(str(user_id), name) for user_id, name in owners],
+        "departments": [(str(department_id), name) for department_id, name in departments],
+        "rights": [(str(r.id), r.label) for r in rights],
+        "priorities": [(str(p.id), p.label) for p in db.session.scalars(select(Priority).order_by(Priority.number))],
+        "due_windows": list(DUE_WINDOWS.items()),
+        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+    }
+
+
+def owned_open_actions(user):
+    """The open actions the person owns."""
+    query = select(Action).where(Action.owner_id == user.id, Action.status.in_(OPEN_STATUSES)).options(*without_links())
+    return db.session.scalars(query).unique().all()
+
+
+def department_open_actions(user, limit):
+    """How many open actions the rest of the person's department owns, and the first `limit` by due date."""
+    query = (
+        select(Action)
+        .options(*without_links())
+        .where(
+            Action.department_id == user.department_id,
+            Action.owner_id != user.id,
+            Action.status.in_(OPEN_STATUSES),
+        )
+    )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    first = db.session.scalars(query.order_by(Action.current_due_date, Action.id).limit(limit)).unique().all()
+    return total, first
+
+
+def recently_closed_actions(user, count=10):
+    """The person's most recently finished or cancelled actions."""
+    query = (
+        select(Action)
+        .options(*without_links())
+        .where(Action.owner_id == user.id, Action.status.not_in(OPEN_STATUSES))
+        .order_by(Action.updated_at.desc())
+        .limit(count)
+    )
+    return db.session.scalars(query).unique().all()
+
+
+def action_events(action):
+    """The audit events recorded against an action, newest first, as a query to paginate."""
+    return (
+        select(AuditEvent).where(AuditEvent.action_id == action.id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )

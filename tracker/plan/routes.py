@@ -2,13 +2,10 @@
 
 from io import BytesIO
 
-from flask import abort, current_app, render_template, request, send_file, url_for
+from flask import abort, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import func, select
 
-from tracker.audit.models import AuditEvent
-from tracker.auth.models import Department, User
 from tracker.common.dates import local_today
 from tracker.common.input import page_number
 from tracker.common.revision import per_revision
@@ -16,12 +13,19 @@ from tracker.common.templating import PLAN_FIRST, add_navigation
 from tracker.extensions import db
 from tracker.plan import bp
 from tracker.plan.evidence import all_evidence, size_text
-from tracker.plan.models import OPEN_STATUSES, Action, Evidence, Rag, Status
+from tracker.plan.models import Evidence, Rag
 from tracker.plan.pages import load_action, rag_of, rags_of
-from tracker.plan.queries import DUE_WINDOWS, SORTS, ActionFilters, filtered_actions, without_links
+from tracker.plan.queries import (
+    ActionFilters,
+    action_events,
+    department_open_actions,
+    filter_choices,
+    filtered_actions,
+    owned_open_actions,
+    recently_closed_actions,
+)
 from tracker.plan.services import pending_closure, pending_extension
 from tracker.plan.timeline import facts, heading, timeline_page
-from tracker.reference.models import CodeRight, Priority
 
 add_navigation("My actions", "plan.my_actions", lambda user: user.is_lead, order=PLAN_FIRST)
 add_navigation("Actions", "plan.action_list", order=PLAN_FIRST)
@@ -34,26 +38,6 @@ SEVERITY = {Rag.RED.value: 0, Rag.AMBER.value: 1, Rag.GREEN.value: 2, Rag.BLUE.v
 
 def _page_number():
     return page_number()
-
-
-def filter_choices():
-    """The options of the action list's filters."""
-    owners = db.session.execute(
-        select(User.id, User.name).where(User.id.in_(select(Action.owner_id).distinct())).order_by(User.name)
-    )
-    departments = db.session.execute(select(Department.id, Department.name).order_by(Department.name))
-    edition = current_app.config["CODE_EDITION"]
-    rights = db.session.scalars(select(CodeRight).where(CodeRight.edition == edition).order_by(CodeRight.number))
-    return {
-        "statuses": [(s.value, s.label) for s in Status],
-        "rags": [(r.value, r.label) for r in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)],
-        "owners": [(str(user_id), name) for user_id, name in owners],
-        "departments": [(str(department_id), name) for department_id, name in departments],
-        "rights": [(str(r.id), r.label) for r in rights],
-        "priorities": [(str(p.id), p.label) for p in db.session.scalars(select(Priority).order_by(Priority.number))],
-        "due_windows": list(DUE_WINDOWS.items()),
-        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
-    }
 
 
 @bp.route("")
@@ -106,41 +90,9 @@ def rights_grid():
 def my_actions():
     """The actions the signed-in person owns, and the rest of their department's open actions."""
     today = local_today()
-    owned = (
-        db.session.scalars(
-            select(Action)
-            .where(Action.owner_id == current_user.id, Action.status.in_(OPEN_STATUSES))
-            .options(*without_links())
-        )
-        .unique()
-        .all()
-    )
-    department_query = (
-        select(Action)
-        .options(*without_links())
-        .where(
-            Action.department_id == current_user.department_id,
-            Action.owner_id != current_user.id,
-            Action.status.in_(OPEN_STATUSES),
-        )
-    )
-    department_total = db.session.scalar(select(func.count()).select_from(department_query.subquery()))
-    department = (
-        db.session.scalars(department_query.order_by(Action.current_due_date, Action.id).limit(DEPARTMENT_LIMIT))
-        .unique()
-        .all()
-    )
-    closed = (
-        db.session.scalars(
-            select(Action)
-            .options(*without_links())
-            .where(Action.owner_id == current_user.id, Action.status.not_in(OPEN_STATUSES))
-            .order_by(Action.updated_at.desc())
-            .limit(10)
-        )
-        .unique()
-        .all()
-    )
+    owned = owned_open_actions(current_user)
+    department_total, department = department_open_actions(current_user, DEPARTMENT_LIMIT)
+    closed = recently_closed_actions(current_user)
     rags = rags_of([*owned, *department, *closed], today)
     return render_template(
         "plan/my_actions.html",
@@ -187,10 +139,7 @@ def action_detail(reference):
 def action_history(reference):
     """Every audit event recorded against the action, newest first."""
     action = load_action(reference)
-    query = (
-        select(AuditEvent).where(AuditEvent.action_id == action.id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    )
-    page = db.paginate(query, page=_page_number(), per_page=HISTORY_PAGE_SIZE, error_out=False)
+    page = db.paginate(action_events(action), page=_page_number(), per_page=HISTORY_PAGE_SIZE, error_out=False)
     return render_template("plan/action_history.html", action=action, page=page)
 
 
