@@ -2,10 +2,10 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from tracker.admin import bp, leavers, services
 from tracker.admin.forms import DepartmentForm, EditDepartmentForm, EditUserForm, NewUserForm
+from tracker.admin.queries import departments_by_name, people_by_name
 from tracker.auth.models import Department, User
 from tracker.auth.permissions import manage_users
 from tracker.auth.services import password_sign_in_open_to
@@ -26,8 +26,7 @@ def _int_or_none(value):
 @require(manage_users)
 def users():
     """List every user with role, department and whether they are active."""
-    query = select(User).order_by(User.active.desc(), User.name)
-    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    page = db.paginate(people_by_name(), page=page_number(), per_page=50, error_out=False)
     return render_template("admin/users.html", page=page)
 
 
@@ -120,7 +119,7 @@ def departments():
         db.session.commit()
         flash(f"{form.name.data.strip()} has been added.", "success")
         return redirect(url_for("admin.departments"))
-    rows = db.session.scalars(select(Department).order_by(Department.name)).all()
+    rows = departments_by_name()
     return render_template("admin/departments.html", departments=rows, form=form)
 
 

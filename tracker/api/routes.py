@@ -7,10 +7,10 @@ one audit event, so an admin can see exactly what each token read, when and from
 """
 
 from flask import current_app, jsonify, request
-from sqlalchemy import func, select
 
 from tracker.api import bp, tokens
 from tracker.api.openapi import openapi_document
+from tracker.api.queries import open_actions_per_right, timeline_of
 from tracker.api.serialise import action_json, entry_json, right_json, summary_json
 from tracker.audit.services import record
 from tracker.common.dates import local_today
@@ -19,10 +19,9 @@ from tracker.common.proxies import external_url
 from tracker.common.types import utcnow
 from tracker.extensions import csrf, db
 from tracker.plan.brag import current_thresholds
-from tracker.plan.models import OPEN_STATUSES, Action, ActionUpdate, action_rights
 from tracker.plan.queries import ActionFilters, filtered_actions
 from tracker.plan.services import action_by_reference
-from tracker.reference.models import CodeRight
+from tracker.reference.queries import rights_in_force
 
 csrf.exempt(bp)
 PUBLIC_ENDPOINTS = {"api.openapi"}
@@ -131,11 +130,7 @@ def action(reference):
     if found is None:
         return api_error(404, f"No action has the reference {reference}")
     today = local_today()
-    entries = db.session.scalars(
-        select(ActionUpdate)
-        .where(ActionUpdate.action_id == found.id)
-        .order_by(ActionUpdate.created_at, ActionUpdate.id)
-    ).unique()
+    entries = timeline_of(found)
     body = action_json(found, today, current_thresholds())
     body["timeline"] = [entry_json(entry) for entry in entries]
     return jsonify(data=body)
@@ -144,17 +139,8 @@ def action(reference):
 @bp.route("/rights")
 def rights():
     """The rights of the Victims' Code edition in use, with how many open actions serve each."""
-    edition = current_app.config["CODE_EDITION"]
-    open_counts = dict(
-        db.session.execute(
-            select(action_rights.c.right_id, func.count())
-            .join(Action, Action.id == action_rights.c.action_id)
-            .where(Action.status.in_(OPEN_STATUSES))
-            .group_by(action_rights.c.right_id)
-        ).all()
-    )
-    found = db.session.scalars(select(CodeRight).where(CodeRight.edition == edition).order_by(CodeRight.number))
-    return jsonify(data=[right_json(right, open_counts.get(right.id, 0)) for right in found])
+    open_counts = open_actions_per_right()
+    return jsonify(data=[right_json(right, open_counts.get(right.id, 0)) for right in rights_in_force()])
 
 
 @bp.route("/summary")

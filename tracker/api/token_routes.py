@@ -2,7 +2,6 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from tracker.api import tokens, tokens_bp
 from tracker.api.forms import TokenForm
@@ -13,13 +12,7 @@ from tracker.extensions import db
 
 
 def _token_page(**context):
-    everyone = []
-    if current_user.can_manage_users:
-        everyone = db.session.scalars(
-            select(ApiToken)
-            .where(ApiToken.revoked_at.is_(None), ApiToken.user_id != current_user.id)
-            .order_by(ApiToken.created_at.desc())
-        ).all()
+    everyone = tokens.unrevoked_tokens_of_others(current_user) if current_user.can_manage_users else []
     return render_template(
         "api/api_tokens.html",
         tokens=tokens.tokens_of(current_user),

@@ -88,3 +88,13 @@ def authenticate(secret):
     if not token.user.active:
         return token, "deactivated"
     return token, None
+
+
+def unrevoked_tokens_of_others(user):
+    """Everyone else's tokens that have not been revoked, newest first, for an admin to review."""
+    query = (
+        select(ApiToken)
+        .where(ApiToken.revoked_at.is_(None), ApiToken.user_id != user.id)
+        .order_by(ApiToken.created_at.desc())
+    )
+    return db.session.scalars(query).all()

@@ -2,14 +2,13 @@
 
 from flask import Response, redirect, render_template, request, stream_with_context, url_for
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
-from sqlalchemy import select
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from tracker.audit import bp
 from tracker.audit.export import audit_csv
 from tracker.audit.readable import field_label, kind_label, readable_value
-from tracker.audit.search import KINDS, AuditFilters, search_events
+from tracker.audit.search import KINDS, AuditFilters, action_references, search_events
 from tracker.auth.permissions import read_audit
 from tracker.common.dates import local_today
 from tracker.common.fields import GovDateField
@@ -17,7 +16,6 @@ from tracker.common.input import page_number
 from tracker.common.permissions import require
 from tracker.common.templating import ADMINISTRATION, add_navigation
 from tracker.extensions import db
-from tracker.plan.models import Action
 
 add_navigation("Audit log", "audit.audit_log", lambda user: user.can_read_audit, order=ADMINISTRATION + 5)
 PAGE_SIZE = 50
@@ -71,11 +69,7 @@ def audit_log():
     page = db.paginate(search_events(filters), page=page_number(), per_page=PAGE_SIZE, error_out=False)
     args = {key: request.args.getlist(key) for key in request.args if key != "page"}
     action_ids = {event.action_id for event in page.items if event.action_id}
-    references = (
-        dict(db.session.execute(select(Action.id, Action.reference).where(Action.id.in_(action_ids))).tuples().all())
-        if action_ids
-        else {}
-    )
+    references = action_references(action_ids)
     return render_template(
         "audit/log.html",
         form=form,

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.common.dates import local_zone
+from tracker.extensions import db
 from tracker.plan.models import Action
 
 KINDS = {
@@ -54,3 +55,11 @@ def search_events(filters: AuditFilters):
     if filters.date_to:
         query = query.where(AuditEvent.at < _local_midnight_utc(filters.date_to + timedelta(days=1)))
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def action_references(action_ids):
+    """{action id: reference} for the actions a page of events names."""
+    if not action_ids:
+        return {}
+    query = select(Action.id, Action.reference).where(Action.id.in_(action_ids))
+    return dict(db.session.execute(query).tuples().all())

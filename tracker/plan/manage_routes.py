@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import Department, User
@@ -17,6 +16,7 @@ from tracker.plan.errors import PlanError, StaleEdit
 from tracker.plan.forms import ActionForm, CancelForm, EditActionForm, ReopenForm
 from tracker.plan.models import Source
 from tracker.plan.pages import CONFLICT_MESSAGE, actor, commit_or_conflict, load_action, show_error
+from tracker.plan.queries import right_id_numbered
 from tracker.reference.models import CodeRight, Priority, Touchpoint
 
 
@@ -43,11 +43,7 @@ def action_data(form):
 def _preticked_right(number):
     if not is_whole_number(number or ""):
         return []
-    right_id = db.session.scalar(
-        select(CodeRight.id).where(
-            CodeRight.edition == current_app.config["CODE_EDITION"], CodeRight.number == int(number)
-        )
-    )
+    right_id = right_id_numbered(int(number))
     return [right_id] if right_id else []
 
 

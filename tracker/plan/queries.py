@@ -27,6 +27,7 @@ from tracker.plan.models import (
     action_rights,
 )
 from tracker.reference.models import CodeRight, Priority
+from tracker.reference.queries import rights_in_force
 
 # Filters that are a checkbox: field name -> URL argument, "1" when ticked.
 CHECKBOX_ARGS = {"open_only": "open", "waiting": "waiting"}
@@ -205,8 +206,7 @@ def filter_choices():
         select(User.id, User.name).where(User.id.in_(select(Action.owner_id).distinct())).order_by(User.name)
     )
     departments = db.session.execute(select(Department.id, Department.name).order_by(Department.name))
-    edition = current_app.config["CODE_EDITION"]
-    rights = db.session.scalars(select(CodeRight).where(CodeRight.edition == edition).order_by(CodeRight.number))
+    rights = rights_in_force()
     return {
         "statuses": [(s.value, s.label) for s in Status],
         "rags": [(r.value, r.label) for r in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)],
@@ -258,3 +258,11 @@ def action_events(action):
     return (
         select(AuditEvent).where(AuditEvent.action_id == action.id).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
+
+
+def right_id_numbered(number):
+    """The id of the right with this number in the Code edition in force, or None."""
+    query = select(CodeRight.id).where(
+        CodeRight.edition == current_app.config["CODE_EDITION"], CodeRight.number == number
+    )
+    return db.session.scalar(query)

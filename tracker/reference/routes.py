@@ -2,7 +2,6 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.models import Department
@@ -13,6 +12,7 @@ from tracker.extensions import db
 from tracker.reference import bp, services
 from tracker.reference.forms import PriorityForm, RightForm, TouchpointForm
 from tracker.reference.models import CodeRight, Priority, Touchpoint
+from tracker.reference.queries import all_priorities, all_rights
 from tracker.reference.services import current_edition, current_rights
 
 
@@ -106,8 +106,7 @@ def _clash(template, form, model, record_id, name):
 def reference_data():
     """List the Code's rights and the group's priorities for an administrator to edit."""
     edition = current_edition()
-    rights = db.session.scalars(select(CodeRight).order_by(CodeRight.edition.desc(), CodeRight.number)).all()
-    priorities = db.session.scalars(select(Priority).order_by(Priority.number)).all()
+    rights, priorities = all_rights(), all_priorities()
     return render_template("reference/reference_data.html", edition=edition, rights=rights, priorities=priorities)
 
 

@@ -4,7 +4,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import undefer
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
@@ -18,7 +17,8 @@ from tracker.extensions import db
 from tracker.reports import bp, builds, services
 from tracker.reports.delivery import deliveries, delivery_summary
 from tracker.reports.forms import NotesForm, QuarterForm, WithdrawForm
-from tracker.reports.models import LIVE_STATES, BuildState, PublishedReportChanged, Report
+from tracker.reports.models import BuildState, PublishedReportChanged
+from tracker.reports.queries import reports_of_quarter
 from tracker.reports.render import render_report_html, render_report_pdf, report_context
 from tracker.reports.snapshot import build_snapshot
 
@@ -44,14 +44,7 @@ def _stored(quarter, *, report_id=None, with_files=False):
 
     A board member whose quarter has a corrected report still awaiting approval sees the withdrawn one.
     """
-    query = db.select(Report).where(Report.quarter == quarter.label)
-    if report_id is not None:
-        query = query.where(Report.id == report_id)
-    else:
-        query = query.order_by(Report.state.in_(LIVE_STATES).desc(), Report.id.desc())
-    if with_files:
-        query = query.options(undefer(Report.snapshot), undefer(Report.pdf))
-    reports = db.session.scalars(query).all() or abort(404)
+    reports = reports_of_quarter(quarter, report_id=report_id, with_files=with_files) or abort(404)
     readable = [report for report in reports if services.can_read(report, current_user)]
     ensure(bool(readable))
     return readable[0]

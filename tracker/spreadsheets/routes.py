@@ -5,16 +5,14 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from tracker.auth.models import Department, User
 from tracker.auth.permissions import manage_users
 from tracker.common.dates import local_today
 from tracker.common.permissions import require
 from tracker.common.templating import add_navigation, pluralise
 from tracker.extensions import db
 from tracker.plan.queries import ActionFilters
-from tracker.spreadsheets import bp, exporter, services
+from tracker.spreadsheets import bp, exporter, queries, services
 from tracker.spreadsheets.forms import (
     ConfirmForm,
     UploadForm,
@@ -39,7 +37,7 @@ def _batch(batch_id):
 @require(manage_users)
 def imports():
     """List past imports and start a new one."""
-    batches = db.session.scalars(select(ImportBatch).order_by(ImportBatch.created_at.desc()).limit(50)).all()
+    batches = queries.recent_batches()
     return render_template("spreadsheets/imports.html", batches=batches)
 
 
@@ -97,9 +95,7 @@ def _checked(batch):
 
 
 def _name_choices():
-    departments = db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
-    people = db.session.scalars(select(User).where(User.active).order_by(User.name, User.email))
-    return departments.all(), people.all()
+    return queries.active_departments_and_people()
 
 
 @bp.route("/imports/<int:batch_id>/names", methods=["GET", "POST"])
