@@ -3,9 +3,10 @@
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
-from tracker.audit.services import record
+from tracker.audit.services import record, record_many
+from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.plan import signals
 
@@ -27,11 +28,12 @@ from tracker.plan.evidence import attach, check_link
 from tracker.plan.models import (
     UPDATE_STATUSES,
     Action,
+    ActionUpdate,
     EntryKind,
     Rag,
     Status,
 )
-from tracker.plan.timeline import add_entry
+from tracker.plan.timeline import add_entry, entry_values
 
 REFERENCE_PREFIX = "VV-"
 FIELD_NAMES = {
@@ -125,6 +127,26 @@ def _check_data(data: ActionData):
     _check_dates(data.start_date, data.current_due_date, "current_due_date")
 
 
+def creation_records(action, actor, *, changes, summary, at, **entry_fields):
+    """What creating an action writes beside its row, however it is created (a form, a meeting, an
+    import): its "created" timeline entry and its action.created audit event, as row values.
+
+    `action` needs only id, reference and owner; write the records with write_creation_records.
+    """
+    entry = entry_values(
+        action.id, actor, EntryKind.CREATED, f"Action created and assigned to {action.owner.name}", at, **entry_fields
+    )
+    event = {"verb": "action.created", "obj": action, "action": action, "actor": actor, "summary": summary}
+    return entry, event | {"changes": changes}
+
+
+def write_creation_records(entries, events):
+    """Write timeline entries and audit events in one statement each."""
+    if entries:
+        db.session.execute(insert(ActionUpdate.__table__), entries)
+    record_many(events)
+
+
 def create_action(data: ActionData, actor, reference=None):
     """Add an action to the plan and tell its owner."""
     if not actor.can_manage_plan:
@@ -150,15 +172,14 @@ def create_action(data: ActionData, actor, reference=None):
     )
     db.session.add(action)
     db.session.flush()
-    add_entry(action, actor, EntryKind.CREATED, f"Action created and assigned to {action.owner.name}")
-    record(
-        "action.created",
-        actor=actor,
-        obj=action,
-        action=action,
-        summary=f"Created {action.reference}",
+    entry, event = creation_records(
+        action,
+        actor,
         changes={k: (None, v) for k, v in snapshot(action).items()},
+        summary=f"Created {action.reference}",
+        at=utcnow(),
     )
+    write_creation_records([entry], [event])
     signals.action_assigned.send(action, actor=actor, previous_owner=None)
     return action
 

@@ -30,6 +30,20 @@ HEADINGS = {
 }
 
 
+# The columns a timeline entry may fill beside its author, moment, kind and narrative.
+ENTRY_FIELDS = ("status", "progress", "declared_rag", "extension_request_id", "closure_request_id")
+
+
+def entry_values(action_id, author, kind, narrative, at, **fields):
+    """A timeline entry as row values for a bulk insert; every column is named, so rows share one statement."""
+    unknown = set(fields) - set(ENTRY_FIELDS) - {"imported_from", "imported_at"}
+    if unknown:
+        raise TypeError(f"not timeline entry columns: {sorted(unknown)}")
+    values = {name: fields.pop(name, None) for name in ENTRY_FIELDS}
+    row = {"action_id": action_id, "author_id": author.id, "created_at": at, "kind": kind.value, "narrative": narrative}
+    return row | values | fields
+
+
 def add_entry(action, actor, kind, narrative="", **fields):
     """Append an immutable entry to the action's timeline."""
     entry = ActionUpdate(

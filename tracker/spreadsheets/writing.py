@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import insert, select
 
-from tracker.audit.services import record, record_many
+from tracker.audit.services import record
 from tracker.common.dates import local_zone
 from tracker.common.types import utcnow
 from tracker.extensions import db
@@ -28,8 +28,9 @@ from tracker.plan.models import (
     action_rights,
     action_touchpoints,
 )
-from tracker.plan.services import edit_action, snapshot
+from tracker.plan.services import creation_records, edit_action, snapshot, write_creation_records
 from tracker.plan.signals import quiet_signals
+from tracker.plan.timeline import entry_values
 from tracker.spreadsheets.matching import CREATE, UPDATE
 
 LINKS = (
@@ -168,8 +169,9 @@ def _link_rows(actions_ids, rows):
 
 
 def _create_all(rows, actor, source_name):
-    """Create every new action in a few statements, writing for each what plan.services.create_action
-    writes (a 'created' timeline entry and an action.created audit event) with its state and history.
+    """Create every new action in a few statements, each with the records plan.services.create_action
+    writes (plan.services.creation_records: its 'created' timeline entry and action.created audit
+    event), its state and its history.
 
     create_action builds and flushes an object per action, which for thousands of rows takes far
     longer than the import's time budget; tests check that both paths leave the same record.
@@ -195,44 +197,31 @@ def _create_all(rows, actor, source_name):
             owner=row.data.owner,
         )
         created.append(action)
-        owner_name = row.data.owner.name
-        timeline.append(
-            _entry_row(action, actor, EntryKind.CREATED, f"Action created and assigned to {owner_name}", now)
-            | _imported(source_name, now)
+        entry, event = creation_records(
+            action,
+            actor,
+            changes=_created_changes(row, row_values),
+            summary=f"Created {action.reference} from {source_name}" + _entries_phrase(entries),
+            at=now,
+            **_imported(source_name, now),
         )
+        timeline.append(entry)
+        events.append(event)
         timeline += [
             _entry_row(action, entry.author or actor, EntryKind.UPDATE, entry.narrative, entry.at, entry)
             | _imported(source_name, now)
             for entry in entries
         ]
-        events.append(
-            {
-                "verb": "action.created",
-                "obj": action,
-                "action": action,
-                "actor": actor,
-                "summary": f"Created {action.reference} from {source_name}" + _entries_phrase(entries),
-                "changes": _created_changes(row, row_values),
-            }
-        )
-    db.session.execute(insert(ActionUpdate.__table__), timeline)
-    record_many(events)
+    write_creation_records(timeline, events)
     return created
 
 
 def _entry_row(action, author, kind, narrative, moment, entry=None):
-    return {
-        "action_id": action.id,
-        "author_id": author.id,
-        "created_at": moment,
-        "kind": kind.value,
-        "narrative": narrative,
-        "status": entry.status if entry else None,
-        "progress": entry.progress if entry else None,
-        "declared_rag": entry.rag if entry and entry.rag != Rag.BLUE else None,
-        "extension_request_id": None,
-        "closure_request_id": None,
-    }
+    figures = {}
+    if entry is not None:
+        figures = {"status": entry.status, "progress": entry.progress}
+        figures["declared_rag"] = entry.rag if entry.rag != Rag.BLUE else None
+    return entry_values(action.id, author, kind, narrative, moment, **figures)
 
 
 def _imported(source_name, now):
