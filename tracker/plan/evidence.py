@@ -161,14 +161,32 @@ def check_link(url):
     return url
 
 
-def attach_file(action, actor, checked: CheckedFile, *, description="", update=None, closure_request=None):
-    """Store a checked file against an action (and an update or closure request)."""
+def _store(action, actor, *, description, update, closure_request, summary, changes, **stored):
+    """Add an Evidence row against the action (and an update or closure request) and audit it."""
     evidence = Evidence(
         action=action,
         update=update,
         closure_request=closure_request,
         uploaded_by=actor,
         description=(description or "").strip(),
+        **stored,
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    record("evidence.added", actor=actor, obj=evidence, action=action, summary=summary, changes=changes)
+    return evidence
+
+
+def attach_file(action, actor, checked: CheckedFile, *, description="", update=None, closure_request=None):
+    """Store a checked file against an action (and an update or closure request)."""
+    return _store(
+        action,
+        actor,
+        description=description,
+        update=update,
+        closure_request=closure_request,
+        summary=f"File {checked.filename} added to {action.reference}",
+        changes={"file": (None, checked.filename), "size": (None, len(checked.data))},
         is_link=False,
         filename=checked.filename,
         content_type=checked.content_type,
@@ -176,41 +194,22 @@ def attach_file(action, actor, checked: CheckedFile, *, description="", update=N
         sha256=hashlib.sha256(checked.data).hexdigest(),
         content=checked.data,
     )
-    db.session.add(evidence)
-    db.session.flush()
-    record(
-        "evidence.added",
-        actor=actor,
-        obj=evidence,
-        action=action,
-        summary=f"File {checked.filename} added to {action.reference}",
-        changes={"file": (None, checked.filename), "size": (None, len(checked.data))},
-    )
-    return evidence
 
 
 def attach_link(action, actor, url, *, description="", update=None, closure_request=None):
     """Store a checked link against an action (and an update or closure request)."""
-    evidence = Evidence(
-        action=action,
+    url = check_link(url)
+    return _store(
+        action,
+        actor,
+        description=description,
         update=update,
         closure_request=closure_request,
-        uploaded_by=actor,
-        description=(description or "").strip(),
-        is_link=True,
-        url=check_link(url),
-    )
-    db.session.add(evidence)
-    db.session.flush()
-    record(
-        "evidence.added",
-        actor=actor,
-        obj=evidence,
-        action=action,
         summary=f"Link added to {action.reference}",
-        changes={"link": (None, evidence.url)},
+        changes={"link": (None, url)},
+        is_link=True,
+        url=url,
     )
-    return evidence
 
 
 def attach(action, actor, *, upload=None, link="", description="", update=None, closure_request=None):
