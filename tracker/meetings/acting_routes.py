@@ -50,7 +50,7 @@ def acting_forms(item, **given):
     return forms
 
 
-def _item_page(meeting, item, number, **given):
+def _item_page(meeting, item, number, failed, **given):
     from tracker.meetings.running_routes import _context
 
     record_form = RecordItemForm(formdata=None, obj=item)
@@ -60,7 +60,7 @@ def _item_page(meeting, item, number, **given):
     context.update(acting_forms(item, **given))
     page = render_template(
         "meetings/run_item.html",
-        form=record_form,
+        form=failed,
         record_form=record_form,
         arising_form=ArisingForm(formdata=None, prefix="arising"),
         **context,
@@ -94,7 +94,13 @@ def decide_extension_here(meeting_id, number):
         approve = form.decision.data == "approve"
         try:
             acting.decide_extension(
-                meeting, item, pending, actor(), approve=approve, reason=form.reason.data, version=form.version_id.data
+                meeting,
+                item,
+                pending,
+                actor(),
+                approve=approve,
+                reason=form.reason.data,
+                version=form.version_id.data or None,
             )
         except StaleEdit:
             db.session.rollback()
@@ -111,7 +117,7 @@ def decide_extension_here(meeting_id, number):
                 )
                 return _back(meeting, number, message)
             return _back(meeting, number, DECIDED_ELSEWHERE, "warning")
-    return _item_page(meeting, item, number, extension_form=form)
+    return _item_page(meeting, item, number, form, extension_form=form)
 
 
 @bp.route("/<int:meeting_id>/items/<int:number>/closure", methods=["POST"])
@@ -133,7 +139,7 @@ def decide_closure_here(meeting_id, number):
                 actor(),
                 approve=approve,
                 reason=form.reason.data,
-                version=form.version_id.data,
+                version=form.version_id.data or None,
                 confirm_exception=form.confirm_exception.data,
                 exception_reason=form.exception_reason.data,
             )
@@ -152,7 +158,7 @@ def decide_closure_here(meeting_id, number):
                 )
                 return _back(meeting, number, message)
             return _back(meeting, number, DECIDED_ELSEWHERE, "warning")
-    return _item_page(meeting, item, number, closure_form=form)
+    return _item_page(meeting, item, number, form, closure_form=form)
 
 
 @bp.route("/<int:meeting_id>/items/<int:number>/change", methods=["POST"])
@@ -184,4 +190,4 @@ def change_action_here(meeting_id, number):
                 number,
                 f"{action.reference} is now owned by {action.owner.name} and due {long_date(action.current_due_date)}.",
             )
-    return _item_page(meeting, item, number, change_form=form)
+    return _item_page(meeting, item, number, form, change_form=form)

@@ -16,8 +16,7 @@ from tracker.reports.render import RAG_LABELS, render_report_pdf, report_css, se
 
 PACK_CSS = """
 .ap-details { margin: 0 0 12pt; }
-.ap-details dt { font-weight: bold; float: left; clear: left; width: 28mm; }
-.ap-details dd { margin: 0 0 3pt 30mm; }
+.app-report .ap-details p { margin: 0 0 2pt; }
 .ap-item { break-inside: avoid; page-break-inside: avoid; margin: 0 0 10pt; }
 .app-report .ap-item h2 { font-size: 13pt; margin: 8pt 0 3pt; }
 .ap-reason { color: #383f43; }
@@ -50,7 +49,7 @@ def _action_facts(action, today, thresholds):
         "brag": f"{RAG_LABELS[result.rag]}: {sentence('; '.join(result.reasons))}{declared}",
         "owner": f"{action.owner.name}, {action.department.name}. {action.status_label}, {action.progress}% done.",
         "due": sentence(due),
-        "update": (
+        "latest": (
             f"Latest update, {long_date(local_today(update.created_at))}, {update.author.name}: {update.narrative}"
             if update is not None
             else "No progress update yet."

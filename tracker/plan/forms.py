@@ -243,11 +243,7 @@ class UpdateForm(EvidenceFields, FlaskForm):
         choices=RAG_CHOICES,
         validators=[InputRequired(message="Choose Green, Amber or Red")],
     )
-    raise_at_meeting = BooleanField(
-        "Raise this action at the next meeting",
-        widget=GovCheckboxInput(),
-        description="It goes on the next meeting's agenda with your name and the date of this update.",
-    )
+    raise_at_meeting = BooleanField("Raise this action at the next meeting", widget=GovCheckboxInput())
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
     def validate_progress(self, field):
