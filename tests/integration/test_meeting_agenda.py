@@ -68,7 +68,9 @@ def _plan_meeting(client, series, chair, lead, day):
 
 
 def _agenda(page):
-    return list(zip(texts(page, ".app-agenda__item h3"), texts(page, ".app-agenda__item .app-secondary-text")))
+    return list(
+        zip(texts(page, ".app-agenda__item h3"), texts(page, ".app-agenda__item .app-secondary-text"), strict=True)
+    )
 
 
 def _post_update(client, action, **extra):
@@ -358,7 +360,9 @@ def test_the_agenda_email_arrives_with_the_pack_attached(client, auth, db, peopl
     assert banner(page) == "The agenda has been sent to 2 people."
     sent = db.session.get(Meeting, meeting.id).agenda_sent_at
     assert (
-        dict(zip(texts(page, ".govuk-summary-list__key"), texts(page, ".govuk-summary-list__value")))["Agenda sent"]
+        dict(zip(texts(page, ".govuk-summary-list__key"), texts(page, ".govuk-summary-list__value"), strict=True))[
+            "Agenda sent"
+        ]
         == f"Sent on {date_time(sent)} to 2 people"
     )
     send_pending()
@@ -428,7 +432,7 @@ def test_the_agenda_is_sent_on_its_day_once_and_the_page_says_when(client, auth,
     due = agenda_due_on(meeting)
     auth.sign_in(lead)
     page = client.get(f"/meetings/{meeting.id}").text
-    rows = dict(zip(texts(page, ".govuk-summary-list__key"), texts(page, ".govuk-summary-list__value")))
+    rows = dict(zip(texts(page, ".govuk-summary-list__key"), texts(page, ".govuk-summary-list__value"), strict=True))
     assert rows["Agenda sent"] == f"Not yet. It will be sent on {long_date(due)}, 5 working days before the meeting"
 
     before = due - timedelta(days=1)
@@ -450,7 +454,7 @@ def test_the_agenda_is_sent_on_its_day_once_and_the_page_says_when(client, auth,
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "meeting.agenda_sent"))
     assert (event.actor_id, event.actor_label) == (None, "Scheduled send")
     page = client.get(f"/meetings/{meeting.id}").text
-    rows = dict(zip(texts(page, ".govuk-summary-list__key"), texts(page, ".govuk-summary-list__value")))
+    rows = dict(zip(texts(page, ".govuk-summary-list__key"), texts(page, ".govuk-summary-list__value"), strict=True))
     sent = db.session.get(Meeting, meeting.id).agenda_sent_at
     assert rows["Agenda sent"] == f"Sent on {date_time(sent)} to 2 people"
 
