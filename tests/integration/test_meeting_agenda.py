@@ -88,6 +88,7 @@ def test_an_owner_raises_their_action_and_it_stays_until_a_meeting_discusses_it(
     db.session.commit()
     auth.sign_in(lead)
     form = client.get(f"/actions/{action.reference}/update").text
+    assert visible_text(form, "fieldset:has(#raise_at_meeting) legend") == "The next meeting (optional)"
     assert visible_text(form, "label[for=raise_at_meeting]") == "Raise this action at the next meeting"
     assert visible_text(form, "#raise_at_meeting-item-hint") == (
         "It goes on the next meeting's agenda with your name and the date of this update."
