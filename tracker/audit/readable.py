@@ -100,6 +100,7 @@ KIND_LABELS = {
     "meeting.action_arising": "Action arising from a meeting",
     "action.raised_for_discussion": "Action raised for discussion",
     "action.discussion_cleared": "Action discussed at a meeting",
+    "meeting.acted_on_action": "Action changed at a meeting",
 }
 
 FIELD_LABELS = {
