@@ -18,9 +18,9 @@ class ClosureInMeetingForm(ClosureDecisionForm):
 
 
 class ChangeActionForm(FlaskForm):
-    owner_id = SelectField("Owner", widget=GovSelect(), validate_choice=False)
+    owner_id = SelectField("Who owns the action?", widget=GovSelect(), validate_choice=False)
     current_due_date = GovDateField(
-        "Due date",
+        "When is the action due?",
         description="A later date counts as an extension. For example, 28 2 2027",
         validators=[DateRequired("Enter the due date")],
     )
