@@ -4,6 +4,7 @@ then, in the room, approves the waiting extension from the item and comes back t
 
 import io
 from datetime import time, timedelta
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -61,7 +62,7 @@ def test_a_raised_action_reaches_the_agenda_and_the_chair_decides_in_the_room(pa
     keys.tab_to(page.get_by_role("link", name="Download the agenda pack (PDF)", exact=True))
     with page.expect_download() as download:
         page.keyboard.press("Enter")
-    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert pdf.metadata.title == f"Agenda: {meeting.title}"
     assert "Raised for discussion by Kim Keyboard" in " ".join(pdf.pages[0].extract_text().split())
 
