@@ -2,7 +2,8 @@
 (and administrators) arrange and record them; admins and chairs set up series and plan meetings.
 
 In the world, the series' members are the lead and the chair; the chair chairs both meetings.
-The viewer and the other department's lead are not members.
+The viewer and the other department's lead are not members. The running meeting's last item is
+about the lead's action, for which the plan's set-up then adds a request for more time.
 """
 
 from tests.access import MANAGERS_POST, READ_ALL
@@ -36,12 +37,17 @@ def SETUP(data, make):
 
     data.running = meeting(-1)
     data.running.state = MeetingState.IN_PROGRESS.value
+    data.action_item = services.add_item(data.running, data.chair, title="", action=data.action)
     data.meeting = meeting(14)
     db.session.commit()
 
 
 def _meeting(d):
     return {"meeting_id": d.meeting.id}
+
+
+def _action_item(d):
+    return {"meeting_id": d.running.id, "number": d.action_item.position}
 
 
 def _item(d):
@@ -73,8 +79,27 @@ RULES = {
     },
     "meetings.run_item": {
         "method": "GET",
-        "args": lambda d: {"meeting_id": d.running.id, "number": 1},
+        "args": _action_item,
         "expect": MEMBERS,
+    },
+    "meetings.agenda_pack": {"method": "GET", "args": _meeting, "expect": MEMBERS},
+    "meetings.decide_extension_here": {
+        "method": "POST",
+        "args": _action_item,
+        "expect": RECORDERS_POST,
+        "fuzz_data": lambda d: {"extension-reason": "Agreed in the room"},
+    },
+    "meetings.decide_closure_here": {
+        "method": "POST",
+        "args": _action_item,
+        "expect": RECORDERS_POST,
+        "fuzz_data": lambda d: {"closure-reason": "Not yet"},
+    },
+    "meetings.change_action_here": {
+        "method": "POST",
+        "args": _action_item,
+        "expect": RECORDERS_POST,
+        "fuzz_data": lambda d: {"change-date_reason": "Agreed in the room"},
     },
     "meetings.add_arising": {
         "method": "POST",

@@ -148,6 +148,18 @@ def _arising(world):
     }
 
 
+def _closing_item(world):
+    """The running meeting's item about the action waiting for sign-off, added the first time it is asked for."""
+    from tracker.extensions import db
+    from tracker.meetings import services
+
+    item = next((i for i in world.running.items if i.action_id == world.closing.id), None)
+    if item is None:
+        item = services.add_item(world.running, world.chair, title="", action=world.closing)
+        db.session.commit()
+    return {"meeting_id": world.running.id, "number": item.position}
+
+
 def _meeting_item(world, number):
     return {"meeting_id": world.meeting.id, "item_id": world.meeting.items[number].id}
 
@@ -266,6 +278,25 @@ CASES = {
             f"“What victims said at the forum” has been added to the agenda as item {len(w.meeting.items)}."
         ),
     ),
+    "meetings.change_action_here": Sent(
+        data=lambda w: {
+            "change-owner_id": str(w.chair.id),
+            "change-current_due_date": parts(w.action.current_due_date),
+            "change-date_reason": "",
+        },
+        banner=lambda w: (
+            f"{w.action.reference} is now owned by {w.chair.name} and due {long_date(w.action.current_due_date)}."
+        ),
+    ),
+    "meetings.decide_closure_here": Sent(
+        args=_closing_item,
+        data=lambda w: {"closure-decision": "refuse", "closure-reason": "The leaflet is not yet printed"},
+        banner=lambda w: "Sign-off refused. The action is back in progress and the owner has been told why.",
+    ),
+    "meetings.decide_extension_here": Sent(
+        data=lambda w: {"extension-decision": "approve", "extension-reason": "Agreed by the meeting"},
+        banner=lambda w: f"Extension approved: {w.action.reference} is now due {long_date(w.extension.new_due_date)}.",
+    ),
     "meetings.edit_meeting": Sent(
         data=lambda w: {"place": "Room 5", "held_on": parts(w.meeting.held_on), "attendees": [str(w.lead.id)]},
         banner=lambda w: "The meeting's details have been saved.",
@@ -294,7 +325,7 @@ CASES = {
     ),
     "meetings.run_item": Sent(
         data=lambda w: {"note": "The letter is with the printers.", "decisions": "Check again next month"},
-        banner=lambda w: "The note and decisions on item 1 have been saved.",
+        banner=lambda w: f"The note and decisions on item {w.action_item.position} have been saved.",
     ),
     "meetings.send_agenda": Sent(banner=lambda w: "The agenda has been sent to 2 people."),
     "meetings.start_meeting": Sent(banner=lambda w: "The meeting has started."),

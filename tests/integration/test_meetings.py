@@ -54,6 +54,7 @@ def test_chair_sets_up_a_series_and_members_see_it(client, auth, make, db, peopl
     assert texts(page, ".govuk-summary-list__row") == [
         "Usual chair Casey Chair",
         "Usual secretary Jordan Blake",
+        "Agenda sent 5 working days before each meeting",
         "Members Casey Chair, Jordan Blake",
     ]
     assert visible_text(page, "main p.govuk-body:last-of-type") == "No meetings have been planned yet."

@@ -98,6 +98,9 @@ KIND_LABELS = {
     "meeting.note_recorded": "Meeting note recorded",
     "meeting.decision_recorded": "Meeting decisions recorded",
     "meeting.action_arising": "Action arising from a meeting",
+    "action.raised_for_discussion": "Action raised for discussion",
+    "action.discussion_cleared": "Action discussed at a meeting",
+    "meeting.acted_on_action": "Action changed at a meeting",
 }
 
 FIELD_LABELS = {
@@ -136,6 +139,7 @@ FIELD_LABELS = {
     "place": "Place or link",
     "default_chair": "Usual chair",
     "default_secretary": "Usual secretary",
+    "agenda_working_days": "Working days before a meeting its agenda is sent",
     "attendees": "Attending",
     "recipients": "Sent to",
     "position": "Place on the agenda",

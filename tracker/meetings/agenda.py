@@ -2,21 +2,37 @@
 
 Standing items first (the last meeting's minutes, and actions arising from it), then every open
 action that is Red (overdue ones among them), has turned Red since the last meeting, waits for
-the chair's decision on an extension or a sign-off, arose at the last meeting, or was left
-undecided there; then anything left undecided at the last meeting that was not about an action.
+the chair's decision on an extension or a sign-off, was raised for discussion by its owner, arose
+at the last meeting, or was left undecided there; then the rights of the Code whose compliance gap
+needs an action; then anything left undecided at the last meeting that was not about an action.
+
+Only a meeting that has started can leave something undecided: the items of a meeting still
+planned are not carried to the one after it.
 """
 
 from sqlalchemy import select
 
 from tracker.common.dates import long_date
 from tracker.extensions import db
-from tracker.meetings.models import ActionArising, AgendaItem, ItemKind
+from tracker.meetings.discussion import open_requests, raised_reason
+from tracker.meetings.models import ActionArising, AgendaItem, ItemKind, MeetingState
 from tracker.plan.brag import current_thresholds, rule_rag, rule_rag_sql
 from tracker.plan.models import OPEN_STATUSES, Action, ClosureRequest, ExtensionRequest, Rag, RequestState
 
 
 def _previous_items(previous):
     return list(previous.items) if previous is not None else []
+
+
+def _was_held(previous):
+    return previous is not None and previous.state != MeetingState.PLANNED
+
+
+def _undecided(previous):
+    """Ids of the actions whose items the last meeting, once started, left without a decision."""
+    if not _was_held(previous):
+        return set()
+    return {item.action_id for item in previous.items if item.action_id and not item.decisions.strip()}
 
 
 def _standing_items(previous):
@@ -38,7 +54,7 @@ def _open(query):
 
 
 def _candidates(today, previous):
-    """{action id: action} of every open action the agenda may need, in four queries."""
+    """{action id: action} of every open action the agenda may need, in a few queries."""
     thresholds = current_thresholds()
     red = db.session.scalars(_open(select(Action)).where(rule_rag_sql(Action, today, thresholds) == Rag.RED.value))
     waiting = []
@@ -53,9 +69,10 @@ def _candidates(today, previous):
             .join(ActionArising, ActionArising.action_id == Action.id)
             .where(ActionArising.meeting_id == previous.id)
         )
-        undecided = [item.action_id for item in previous.items if item.action_id and not item.decisions.strip()]
+        undecided = _undecided(previous)
         carried = [*carried, *db.session.scalars(_open(select(Action)).where(Action.id.in_(undecided)))]
-    return {action.id: action for action in [*red.unique(), *waiting, *carried]}
+    raised = list(db.session.scalars(_open(select(Action)).where(Action.id.in_(list(open_requests())))))
+    return {action.id: action for action in [*red.unique(), *waiting, *raised, *carried]}
 
 
 def _waiting_on(actions):
@@ -72,7 +89,7 @@ def _waiting_on(actions):
     return {e.action_id: e for e in extensions}, set(closures)
 
 
-def action_reasons(action, result, today, *, previous, was_red, extension, closure, arose, undecided):
+def action_reasons(action, result, today, *, previous, was_red, extension, closure, arose, undecided, raised=None):
     """Why an action is on the agenda, as sentences."""
     reasons = []
     if result.rag == Rag.RED.value:
@@ -85,6 +102,8 @@ def action_reasons(action, result, today, *, previous, was_red, extension, closu
         reasons.append(f"Extension to {long_date(extension.new_due_date)} waiting for the chair's decision")
     if closure:
         reasons.append("Sign-off waiting for the chair's decision")
+    if raised is not None:
+        reasons.append(raised_reason(raised))
     if arose:
         reasons.append("Arose at the last meeting")
     if undecided:
@@ -100,7 +119,8 @@ def _action_items(today, previous):
     extensions, closures = _waiting_on(list(actions))
     before = _previous_items(previous)
     was_red = {i.action_id for i in before if i.action_id and i.rag_when_proposed == Rag.RED.value}
-    undecided = {i.action_id for i in before if i.action_id and not i.decisions.strip()}
+    undecided = _undecided(previous)
+    raised = open_requests(list(actions))
     arose = set()
     if previous is not None:
         arose = set(db.session.scalars(select(ActionArising.action_id).where(ActionArising.meeting_id == previous.id)))
@@ -117,6 +137,7 @@ def _action_items(today, previous):
             closure=action.id in closures,
             arose=action.id in arose,
             undecided=action.id in undecided and action.id not in arose,
+            raised=raised.get(action.id),
         )
         rows.append((result, action, reasons))
     red_first = sorted(rows, key=lambda row: (row[0].rag != Rag.RED.value, row[1].current_due_date, row[1].id))
@@ -125,7 +146,33 @@ def _action_items(today, previous):
 
 def _carried_items(previous):
     """Items added by hand at the last meeting that were not decided there."""
+    if not _was_held(previous):
+        return []
     return [item for item in _previous_items(previous) if item.kind == ItemKind.ADDED and not item.decisions.strip()]
+
+
+def _compliance_items():
+    """(title, reason) of each right whose compliance gap, in the latest quarter recorded, needs an action."""
+    from tracker.compliance.gap import points_text
+    from tracker.compliance.services import gap_table, quarters_with_data
+    from tracker.reports.render import percent
+
+    quarters = quarters_with_data()
+    if not quarters:
+        return []
+    quarter = quarters[0]
+    items = []
+    for row in gap_table(quarter.label):
+        if not row.needs_action:
+            continue
+        reason = (
+            f"Compliance gap of {points_text(row.gap)} in {quarter.label} (self-assessed "
+            f"{percent(row.self_figure)}, victims' voice {percent(row.voice_percent)}) and no open action"
+        )
+        if row.small_sample:
+            reason += f". Small sample of {row.voice_sample} victims"
+        items.append((f"{row.right_label}: {row.right_title}", reason))
+    return items
 
 
 def propose_agenda(meeting, today):
@@ -146,6 +193,8 @@ def propose_agenda(meeting, today):
                 reason=reason,
             )
         )
+    for title, reason in _compliance_items():
+        items.append(AgendaItem(kind=ItemKind.COMPLIANCE.value, title=title[:300], reason=reason))
     for item in _carried_items(previous):
         when = long_date(previous.held_on)
         items.append(AgendaItem(kind=ItemKind.ADDED.value, title=item.title, reason=f"Not decided on {when}"))

@@ -1,6 +1,6 @@
 """Arranging the agenda: add, move and remove items, send it, start and finish the meeting."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from tracker.common.forms import ButtonForm
@@ -77,6 +77,18 @@ def remove_item(meeting_id, item_id):
         return _refused(meeting, error)
     db.session.commit()
     return _back(meeting, f"“{item.title}” has been taken off the agenda.")
+
+
+@bp.route("/<int:meeting_id>/agenda.pdf")
+@login_required
+def agenda_pack(meeting_id):
+    """The agenda pack: each item, and each action's BRAG with its reasons and latest update, as a PDF."""
+    from tracker.meetings.agenda_pack import file_name, pack_pdf
+
+    meeting = load_meeting(meeting_id, current_user)
+    response = Response(pack_pdf(meeting), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(meeting)}"'
+    return response
 
 
 @bp.route("/<int:meeting_id>/send", methods=["POST"])

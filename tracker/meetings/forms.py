@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.models import User
 from tracker.common.concurrency import VersionedForm
-from tracker.common.fields import CheckboxesField, DateRequired, GovDateField
+from tracker.common.fields import CheckboxesField, DateRequired, GovDateField, WholeNumberField
 from tracker.common.forms import TrackerForm, text_field
 from tracker.extensions import db
 from tracker.plan.forms import owner_choices
@@ -66,6 +66,13 @@ class SeriesForm(PersonChoices, TrackerForm):
     members = CheckboxesField("Members", description="Members see the series' meetings and get their agendas.")
     default_chair_id = _optional_person("Usual chair")
     default_secretary_id = _optional_person("Usual secretary", "The person who usually takes the minutes.")
+    agenda_working_days = WholeNumberField(
+        "Send the agenda this many working days before each meeting",
+        description="Weekends and bank holidays do not count. Left empty, it is 5.",
+        minimum=1,
+        maximum=30,
+        validators=[Optional()],
+    )
     submit = SubmitField("Save meeting series", widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs):

@@ -44,6 +44,7 @@ class ItemKind(enum.StrEnum):
     ACTIONS_ARISING = "actions_arising"
     ACTION = "action"
     ADDED = "added"
+    COMPLIANCE = "compliance"
 
 
 series_members = Table(
@@ -63,6 +64,8 @@ class MeetingSeries(db.Model):
     name: Mapped[str] = mapped_column(String(160), unique=True)
     default_chair_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     default_secretary_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The agenda goes to attendees this many working days before each meeting.
+    agenda_working_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     created_at = mapped_column(UTCDateTime, default=utcnow)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -102,6 +105,8 @@ class Meeting(db.Model):
     chair_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     secretary_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     agenda_sent_at = mapped_column(UTCDateTime)
+    # How many people the agenda was last sent to.
+    agenda_sent_to: Mapped[int | None] = mapped_column(Integer)
     created_at = mapped_column(UTCDateTime, default=utcnow)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -215,3 +220,21 @@ class ActionArising(db.Model):
 
     item = relationship("AgendaItem", back_populates="arising")
     action = relationship("Action", lazy="joined")
+
+
+class DiscussionRequest(db.Model):
+    """An owner's wish, ticked in an update, that the next meeting discuss their action."""
+
+    __tablename__ = "discussion_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("action_update.id", ondelete="SET NULL"))
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    raised_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # Set when a meeting has discussed the action: the mark is then cleared.
+    cleared_at = mapped_column(UTCDateTime)
+    cleared_by_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+
+    action = relationship("Action", lazy="joined")
+    raised_by = relationship("User", lazy="joined")

@@ -15,6 +15,7 @@ from tracker.meetings import bp, services
 from tracker.meetings.forms import EditMeetingForm, EditSeriesForm, MeetingForm, SeriesForm
 from tracker.meetings.models import MeetingSeries
 from tracker.meetings.pages import actor, load_meeting, load_series
+from tracker.meetings.sending import agenda_sending
 from tracker.plan.pages import show_error
 
 # Shown to everyone signed in: knowing whether someone is in a series would cost every page a query.
@@ -35,6 +36,7 @@ def _series_data(form):
         members=form.chosen_members(),
         default_chair=form.chosen_person("default_chair_id"),
         default_secretary=form.chosen_person("default_secretary_id"),
+        agenda_working_days=form.agenda_working_days.data or 5,
     )
 
 
@@ -43,6 +45,8 @@ def _series_data(form):
 def new_series():
     """Set up a meeting series with its members, usual chair and secretary."""
     form = SeriesForm()
+    if request.method == "GET":
+        form.agenda_working_days.data = 5
     if form.validate_on_submit():
         try:
             series = services.save_series(None, _series_data(form), actor())
@@ -137,6 +141,7 @@ def meeting(meeting_id):
         recorder=found.can_record(current_user),
         button=ButtonForm(),
         arising=services.arising_of(found),
+        agenda_sending=agenda_sending(found),
     )
 
 

@@ -17,8 +17,11 @@ from tracker.plan.services import ActionData, pending_closure, pending_extension
 
 
 def _context(meeting, item, number):
+    from tracker.meetings.acting_routes import acting_forms
+
     action = item.action
     return {
+        **acting_forms(item),
         "meeting": meeting,
         "item": item,
         "number": number,

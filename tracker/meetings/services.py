@@ -30,6 +30,7 @@ class SeriesData:
     members: list
     default_chair: object = None
     default_secretary: object = None
+    agenda_working_days: int = 5
 
 
 @dataclass
@@ -54,6 +55,7 @@ def _series_snapshot(series):
         "members": _names(series.members),
         "default_chair": series.default_chair.name if series.default_chair else None,
         "default_secretary": series.default_secretary.name if series.default_secretary else None,
+        "agenda_working_days": series.agenda_working_days,
     }
 
 
@@ -82,6 +84,12 @@ def save_series(series, data: SeriesData, actor):
             members.append(person)
     series.name, series.members = name, members
     series.default_chair, series.default_secretary = data.default_chair, data.default_secretary
+    if not 1 <= int(data.agenda_working_days or 0) <= 30:
+        raise MeetingError(
+            "Send the agenda this many working days before each meeting must be a whole number between 1 and 30",
+            "agenda_working_days",
+        )
+    series.agenda_working_days = int(data.agenda_working_days)
     db.session.flush()
     after = _series_snapshot(series)
     changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
@@ -256,6 +264,9 @@ def start_meeting(meeting, actor):
 def finish_meeting(meeting, actor):
     """Close the meeting: it has been held and its minutes can be drafted."""
     _set_state(meeting, actor, MeetingState.HELD, "meeting.held", (MeetingState.IN_PROGRESS,))
+    from tracker.meetings.discussion import clear_discussed
+
+    clear_discussed(meeting, actor)
 
 
 def previous_meeting(meeting):
@@ -293,32 +304,16 @@ def agenda_recipients(meeting):
 
 
 def send_agenda(meeting, actor):
-    """Queue the agenda to each person expected at the meeting, with a link to its page."""
-    from tracker.notify.kinds import MEETING_AGENDA
-    from tracker.notify.services import email_link, queue_email
+    """Queue the agenda to each person expected at the meeting, with a link to its page and its pack attached."""
+    from tracker.meetings.sending import queue_agenda
 
     _check_agenda_open(meeting, actor)
     recipients = agenda_recipients(meeting)
     if not recipients:
         raise MeetingError("Nobody is expected at the meeting yet: add the people attending first")
-    context = {
-        "meeting": meeting,
-        "meeting_words": meeting_words(meeting),
-        "items": sorted(meeting.items, key=lambda item: item.position),
-        "sender": actor,
-        "link": email_link("meetings.meeting", meeting_id=meeting.id),
-    }
-    subject = f"Agenda: {meeting.title}"
-    for person in recipients:
-        queue_email(
-            MEETING_AGENDA,
-            to_address=person.email,
-            to_user=person,
-            template="meeting_agenda",
-            subject=subject,
-            context=context,
-        )
+    queue_agenda(meeting, recipients, sender=actor)
     meeting.agenda_sent_at = utcnow()
+    meeting.agenda_sent_to = len(recipients)
     db.session.flush()
     record(
         "meeting.agenda_sent",

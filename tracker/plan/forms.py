@@ -238,6 +238,7 @@ class UpdateForm(EvidenceFields, TrackerForm):
         choices=RAG_CHOICES,
         validators=[InputRequired(message="Choose Green, Amber or Red")],
     )
+    raise_at_meeting = BooleanField("Raise this action at the next meeting", widget=GovCheckboxInput())
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
     def validate_progress(self, field):

@@ -63,11 +63,10 @@ def post_update(reference):
     if form.is_submitted() is False:
         form.status.data = action.status if action.status in UPDATE_STATUSES else Status.IN_PROGRESS.value
         form.progress.data = action.progress
-    done = _save_form(
-        form,
-        action,
-        "Your update has been posted.",
-        lambda: services.post_update(
+    raised = bool(form.raise_at_meeting.data)
+
+    def save():
+        update = services.post_update(
             action,
             actor(),
             narrative=form.narrative.data,
@@ -75,8 +74,16 @@ def post_update(reference):
             progress=form.progress.data,
             declared_rag=form.declared_rag.data,
             **_evidence(form),
-        ),
-    )
+        )
+        if raised:
+            from tracker.meetings.discussion import raise_for_discussion
+
+            raise_for_discussion(action, actor(), update)
+
+    message = "Your update has been posted."
+    if raised:
+        message = "Your update has been posted and the action will be raised at the next meeting."
+    done = _save_form(form, action, message, save)
     if done:
         return done
     return render_template(

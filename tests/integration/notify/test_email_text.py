@@ -384,6 +384,7 @@ CASES = {
                 SimpleNamespace(position=2, title="VV-101: Revise the acknowledgement letter", reason="Red: blocked"),
             ],
             "sender": p.chair,
+            "attached": True,
             "link": "http://127.0.0.1:5000/meetings/7",
         },
         [
@@ -400,6 +401,9 @@ CASES = {
             "1. Minutes of the last meeting",
             "2. VV-101: Revise the acknowledgement letter",
             "   Red: blocked",
+            "",
+            "The agenda pack is attached as a PDF: each action with its BRAG rating, the reasons for it and its "
+            "latest update.",
             "",
             "Open the meeting page:",
             "http://127.0.0.1:5000/meetings/7",
