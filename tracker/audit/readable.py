@@ -98,6 +98,11 @@ KIND_LABELS = {
     "meeting.note_recorded": "Meeting note recorded",
     "meeting.decision_recorded": "Meeting decisions recorded",
     "meeting.action_arising": "Action arising from a meeting",
+    "minutes.drafted": "Minutes drafted",
+    "minutes.edited": "Draft minutes changed",
+    "minutes.approved": "Minutes approved",
+    "minutes.sent": "Minutes sent",
+    "minutes.addendum_added": "Addendum added to minutes",
 }
 
 FIELD_LABELS = {
@@ -142,6 +147,10 @@ FIELD_LABELS = {
     "item": "Agenda item",
     "due": "Due date",
     "withdrawal_reason": "Reason for withdrawing",
+    "present": "Present",
+    "guests": "Guests",
+    "arising": "Actions arising",
+    "text": "Text",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
