@@ -266,6 +266,19 @@ CASES = {
             f"“What victims said at the forum” has been added to the agenda as item {len(w.meeting.items)}."
         ),
     ),
+    "meetings.add_addendum": Sent(
+        data=lambda w: {"text": "Jordan Blake also sent a written update."},
+        banner=lambda w: "The addendum has been added under the minutes.",
+    ),
+    "meetings.approve_minutes": Sent(banner=lambda w: "The minutes have been approved and sent to 2 people."),
+    "meetings.draft_minutes": Sent(
+        banner=lambda w: "The minutes have been drafted from what was recorded. Check the wording, then approve them."
+    ),
+    "meetings.edit_minutes": Sent(
+        data=lambda w: {"present": "Casey Chair (chair)\nJordan Blake"},
+        banner=lambda w: "The minutes have been saved.",
+    ),
+    "meetings.send_minutes": Sent(banner=lambda w: "The minutes have been sent again to 2 people."),
     "meetings.edit_meeting": Sent(
         data=lambda w: {"place": "Room 5", "held_on": parts(w.meeting.held_on), "attendees": [str(w.lead.id)]},
         banner=lambda w: "The meeting's details have been saved.",
