@@ -405,3 +405,29 @@ def test_who_reads_drafts_and_who_reads_approved_minutes(app, db, held, people):
     ]
     assert clients["viewer"].post(f"{url}/addendum", data={"text": "Mine"}).status_code == 403
     assert clients["lead"].post(f"{url}/send").status_code == 403
+
+
+def test_the_next_meeting_opens_with_the_last_minutes_for_the_chair_to_approve(app, db, held, people):
+    minutes = _drafted(db, held, people)
+    data = services.MeetingData(
+        held_on=local_today() + timedelta(days=21),
+        starts_at=time(14),
+        chair=people["chair"],
+        attendees=[people["lead"]],
+    )
+    following = services.create_meeting(held.series, data, people["chair"], local_today())
+    db.session.commit()
+    chair, lead = _signed_in(app, people["chair"]), _signed_in(app, people["lead"])
+    page = chair.get(f"/meetings/{following.id}/items/1").text
+    assert visible_text(page, "h1") == "Minutes of the last meeting"
+    assert visible_text(page, ".app-run__last-minutes") == (
+        "Read the draft minutes of the last meeting and then approve them"
+    )
+    assert visible_text(lead.get(f"/meetings/{following.id}/items/1").text, ".app-run__last-minutes") == (
+        "Read the draft minutes of the last meeting"
+    )
+    minutes_services.approve_minutes(minutes, people["chair"])
+    db.session.commit()
+    page = chair.get(f"/meetings/{following.id}/items/1").text
+    assert visible_text(page, ".app-run__last-minutes") == "Read the minutes of the last meeting"
+    assert texts(chair.get(f"/meetings/{following.id}/items/2").text, ".app-run__last-minutes") == []
