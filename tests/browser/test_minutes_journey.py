@@ -74,6 +74,7 @@ def test_minutes_are_drafted_worded_approved_sent_and_read(page, live_server, ma
 
     sign_in(page, people["secretary"])
     page.goto(f"/meetings/{meeting.id}")
+    shot(page, "10-meeting-held")
     page.get_by_role("button", name="Draft the minutes").click()
     says(page, "The minutes have been drafted from what was recorded. Check the wording, then approve them.")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Draft minutes: {held_on}")

@@ -431,3 +431,23 @@ def test_the_next_meeting_opens_with_the_last_minutes_for_the_chair_to_approve(a
     page = chair.get(f"/meetings/{following.id}/items/1").text
     assert visible_text(page, ".app-run__last-minutes") == "Read the minutes of the last meeting"
     assert texts(chair.get(f"/meetings/{following.id}/items/2").text, ".app-run__last-minutes") == []
+
+
+def test_long_minutes_run_over_pages_each_numbered_and_marked(app, db, held, people, monkeypatch):
+    monkeypatch.setitem(app.config, "PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
+    minutes = _drafted(db, held, people)
+    paragraph = "The group went through the letters sent this month and the replies received. " * 12
+    texts_by_item = {
+        item.id: ("\n".join([paragraph] * 4), "Agree the wording\nWrite to the CPS") for item in minutes.items
+    }
+    minutes_services.edit_minutes(
+        minutes, people["chair"], present=minutes.present, apologies="", guests="", items=texts_by_item
+    )
+    db.session.commit()
+    reader = PdfReader(io.BytesIO(minutes_pdf(minutes)))
+    count = len(reader.pages)
+    assert count >= 3
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert f"Page {number} of {count}" in text
+        assert text.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks the marking at top and bottom"
