@@ -1,7 +1,7 @@
 """Agendas sent a number of working days before, to how many, and actions raised for discussion.
 
 Revision ID: meetings_0014
-Revises: pdf_0012
+Revises: meetings_0013
 Create Date: 2026-12-04 14:30:00
 
 """
@@ -13,7 +13,7 @@ import tracker.common.types
 
 # revision identifiers, used by Alembic.
 revision = "meetings_0014"
-down_revision = "pdf_0012"
+down_revision = "meetings_0013"
 branch_labels = None
 depends_on = None
 

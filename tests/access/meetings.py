@@ -1,5 +1,7 @@
 """Access rules for meetings: members see their series' meetings; the meeting's chair and secretary
 (and administrators) arrange and record them; admins and chairs set up series and plan meetings.
+Members read draft minutes, which the chair and secretary word and the chair approves; everyone
+signed in reads approved minutes and the archive of them.
 
 In the world, the series' members are the lead and the chair; the chair chairs both meetings.
 The viewer and the other department's lead are not members. The running meeting's last item is
@@ -40,6 +42,33 @@ def SETUP(data, make):
     data.action_item = services.add_item(data.running, data.chair, title="", action=data.action)
     data.meeting = meeting(14)
     db.session.commit()
+    _minutes_setup(data, meeting)
+
+
+def _minutes_setup(data, meeting):
+    """Three held meetings: one without minutes yet, one with draft minutes and one with approved minutes."""
+    from tracker.common.types import utcnow
+    from tracker.extensions import db
+    from tracker.meetings.minutes import draft_minutes
+    from tracker.meetings.models import MeetingState
+
+    data.held, data.drafted, data.approved = meeting(-7), meeting(-35), meeting(-63)
+    for held in (data.held, data.drafted, data.approved):
+        held.state = MeetingState.HELD.value
+    draft_minutes(data.drafted, data.chair)
+    minutes = draft_minutes(data.approved, data.chair)
+    # Approved as the chair would, without drawing the PDF and queueing mail for every world built.
+    minutes.approved_by, minutes.approved_at, minutes.sent_at = data.chair, utcnow(), utcnow()
+    data.approved.state = MeetingState.MINUTES_APPROVED.value
+    db.session.commit()
+
+
+def _drafted(d):
+    return {"meeting_id": d.drafted.id}
+
+
+def _approved(d):
+    return {"meeting_id": d.approved.id}
 
 
 def _meeting(d):
@@ -106,4 +135,16 @@ RULES = {
         "args": lambda d: {"meeting_id": d.running.id, "number": 1},
         "expect": RECORDERS_POST,
     },
+    "meetings.minutes": {"method": "GET", "args": _drafted, "expect": MEMBERS},
+    "meetings.draft_minutes": {
+        "method": "POST",
+        "args": lambda d: {"meeting_id": d.held.id},
+        "expect": RECORDERS_POST,
+    },
+    "meetings.edit_minutes": {"method": "POST", "args": _drafted, "expect": RECORDERS_POST},
+    "meetings.approve_minutes": {"method": "POST", "args": _drafted, "expect": RECORDERS_POST},
+    "meetings.send_minutes": {"method": "POST", "args": _approved, "expect": RECORDERS_POST},
+    "meetings.add_addendum": {"method": "POST", "args": _approved, "expect": RECORDERS_POST},
+    "meetings.minutes_download": {"method": "GET", "args": _approved, "expect": READ_ALL},
+    "meetings.archive": {"method": "GET", "args": lambda d: {}, "expect": READ_ALL},
 }

@@ -297,6 +297,19 @@ CASES = {
         data=lambda w: {"extension-decision": "approve", "extension-reason": "Agreed by the meeting"},
         banner=lambda w: f"Extension approved: {w.action.reference} is now due {long_date(w.extension.new_due_date)}.",
     ),
+    "meetings.add_addendum": Sent(
+        data=lambda w: {"text": "Jordan Blake also sent a written update."},
+        banner=lambda w: "The addendum has been added under the minutes.",
+    ),
+    "meetings.approve_minutes": Sent(banner=lambda w: "The minutes have been approved and sent to 2 people."),
+    "meetings.draft_minutes": Sent(
+        banner=lambda w: "The minutes have been drafted from what was recorded. Check the wording, then approve them."
+    ),
+    "meetings.edit_minutes": Sent(
+        data=lambda w: {"present": "Casey Chair (chair)\nJordan Blake"},
+        banner=lambda w: "The minutes have been saved.",
+    ),
+    "meetings.send_minutes": Sent(banner=lambda w: "The minutes have been sent again to 2 people."),
     "meetings.edit_meeting": Sent(
         data=lambda w: {"place": "Room 5", "held_on": parts(w.meeting.held_on), "attendees": [str(w.lead.id)]},
         banner=lambda w: "The meeting's details have been saved.",

@@ -14,6 +14,7 @@ from tracker import create_app
 from tracker.admin.services import create_user
 from tracker.auth.models import SignInAttempt
 from tracker.extensions import cache
+from tracker.meetings.minutes import approve_minutes, draft_minutes
 from tracker.meetings.services import MeetingData, SeriesData, create_meeting, save_series, send_agenda
 from tracker.notify.digests import build_escalation_digests, build_weekly_digests
 from tracker.notify.kinds import MAIL_KINDS
@@ -105,6 +106,8 @@ def queue_every_kind_of_mail(make):
     series = save_series(None, SeriesData(name="Victims Code Champions meeting", members=[owner]), chair)
     meeting = create_meeting(series, MeetingData(held_on=today, starts_at=time(14), chair=chair), chair, today)
     send_agenda(meeting, chair)
+    meeting.state = "held"
+    approve_minutes(draft_minutes(meeting, chair), chair)
     report.state, report.published_at = "published", now
     withdraw_report(report, chair, "The figures were wrong.")
     make.db.session.commit()

@@ -101,6 +101,11 @@ KIND_LABELS = {
     "action.raised_for_discussion": "Action raised for discussion",
     "action.discussion_cleared": "Action discussed at a meeting",
     "meeting.acted_on_action": "Action changed at a meeting",
+    "minutes.drafted": "Minutes drafted",
+    "minutes.edited": "Draft minutes changed",
+    "minutes.approved": "Minutes approved",
+    "minutes.sent": "Minutes sent",
+    "minutes.addendum_added": "Addendum added to minutes",
 }
 
 FIELD_LABELS = {
@@ -146,6 +151,10 @@ FIELD_LABELS = {
     "item": "Agenda item",
     "due": "Due date",
     "withdrawal_reason": "Reason for withdrawing",
+    "present": "Present",
+    "guests": "Guests",
+    "arising": "Actions arising",
+    "text": "Text",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
 
-from tracker.meetings import acting_routes, agenda_routes, routes, running_routes  # noqa: E402,F401
+from tracker.meetings import acting_routes, agenda_routes, minutes_routes, routes, running_routes  # noqa: E402,F401

@@ -252,3 +252,50 @@ class ArisingForm(TrackerForm):
             raise ValidationError("Choose the owner")
         if field.data not in {value for value, _ in self.owner_id.choices}:
             raise ValidationError("Choose an owner from the list of people who can sign in")
+
+
+class MinutesForm(VersionedForm, TrackerForm):
+    """The wording of draft minutes; each item's minute and decisions are added per item (minutes_form)."""
+
+    present = _text("Present", 5000, "One name a line.", required="Enter who was present, one name a line")
+    apologies = _text("Apologies", 5000, "One name a line.")
+    guests = _text("Guests", 5000, "One name a line, like 'Sam Patel, Witness Service'.")
+    submit = SubmitField("Save the minutes", widget=GovSubmitInput())
+
+    def item_fields(self):
+        """[(item, minute field, decisions field)] in agenda order."""
+        return [(item, self[f"minute_{item.id}"], self[f"decisions_{item.id}"]) for item in self.minutes_items]
+
+
+def minutes_form(minutes, **kwargs):
+    """A MinutesForm with a minute and decisions box for each of the minutes' items, filled from the record."""
+    fields = {}
+    for item in minutes.items:
+        number = item.position
+        fields[f"minute_{item.id}"] = text_field(
+            "Minute", 10000, too_long=f"The minute of item {number} must be 10,000 characters or fewer", area=True
+        )
+        fields[f"decisions_{item.id}"] = text_field(
+            "Decisions",
+            5000,
+            too_long=f"The decisions on item {number} must be 5,000 characters or fewer",
+            description="One decision a line.",
+            area=True,
+        )
+    form_class = type("ItemsMinutesForm", (MinutesForm,), fields)
+    data = {"present": minutes.present, "apologies": minutes.apologies, "guests": minutes.guests}
+    for item in minutes.items:
+        data[f"minute_{item.id}"], data[f"decisions_{item.id}"] = item.minute, item.decisions
+    form = form_class(data=data, **kwargs)
+    form.minutes_items = list(minutes.items)
+    return form
+
+
+class AddendumForm(TrackerForm):
+    text = _text(
+        "Correction",
+        5000,
+        "What the minutes got wrong or left out, and what is right. It is dated and shown under the minutes.",
+        required="Enter the correction",
+    )
+    submit = SubmitField("Add the addendum", widget=GovSubmitInput())

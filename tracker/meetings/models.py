@@ -2,8 +2,22 @@
 
 import enum
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+    event,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from tracker.common.types import UTCDateTime, utcnow
 from tracker.extensions import db
@@ -238,3 +252,137 @@ class DiscussionRequest(db.Model):
 
     action = relationship("Action", lazy="joined")
     raised_by = relationship("User", lazy="joined")
+
+
+class Minutes(db.Model):
+    """The minutes of a meeting: drafted from what was recorded, worded by the chair or secretary, approved.
+
+    Approved minutes never change; a correction is an addendum under them.
+    """
+
+    __tablename__ = "meeting_minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True)
+    # One name a line, as the chair words them.
+    present: Mapped[str] = mapped_column(Text, default="")
+    apologies: Mapped[str] = mapped_column(Text, default="")
+    guests: Mapped[str] = mapped_column(Text, default="")
+    # The actions arising as they stood when the minutes were drafted: reference, title, owner, due.
+    arising = mapped_column(JSON, nullable=False, default=list)
+    drafted_at = mapped_column(UTCDateTime, default=utcnow)
+    drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    edited_at = mapped_column(UTCDateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    sent_at = mapped_column(UTCDateTime)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    meeting = relationship("Meeting", lazy="joined", backref=backref("minutes", uselist=False, lazy="select"))
+    drafted_by = relationship("User", foreign_keys=[drafted_by_id], lazy="joined")
+    edited_by = relationship("User", foreign_keys=[edited_by_id], lazy="joined")
+    approved_by = relationship("User", foreign_keys=[approved_by_id], lazy="joined")
+    items = relationship(
+        "MinutesItem",
+        back_populates="minutes",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        order_by="MinutesItem.position",
+    )
+    addenda = relationship(
+        "MinutesAddendum",
+        back_populates="minutes",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        order_by="MinutesAddendum.id",
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def approved(self):
+        return self.approved_at is not None
+
+    @staticmethod
+    def lines(text):
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    def can_read(self, user):
+        """Approved minutes are for everyone signed in; a draft only for the series' members."""
+        if not user.is_authenticated:
+            return False
+        return self.approved or self.meeting.can_view(user)
+
+    def can_edit(self, user):
+        """The meeting's chair and secretary word the draft; nobody changes approved minutes."""
+        return not self.approved and self.meeting.can_record(user)
+
+    def can_approve(self, user):
+        """The meeting's chair approves its minutes (an administrator may stand in)."""
+        if not user.is_authenticated or not user.active or self.approved:
+            return False
+        return user.is_admin or user.id == self.meeting.chair_id
+
+    def can_add_addendum(self, user):
+        return self.approved and self.meeting.can_record(user)
+
+
+class MinutesItem(db.Model):
+    """One agenda item in the minutes: its title, what was said and what was decided, as minuted."""
+
+    __tablename__ = "minutes_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("meeting_minutes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    minute: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(Text, default="")
+
+    minutes = relationship("Minutes", back_populates="items")
+
+
+class MinutesAddendum(db.Model):
+    """A dated correction to approved minutes: what it says, who added it and when."""
+
+    __tablename__ = "minutes_addendum"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("meeting_minutes.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+
+    minutes = relationship("Minutes", back_populates="addenda")
+    author = relationship("User", lazy="joined")
+
+
+class ApprovedMinutesChanged(ValueError):
+    """Something tried to change minutes that are already approved."""
+
+
+# What approved minutes are: once approved, none of these may change (sent_at records each sending).
+FROZEN_MINUTES = ("present", "apologies", "guests", "arising", "approved_at", "approved_by_id", "meeting_id")
+
+
+def _approved_in_database(connection, minutes_id):
+    table = Minutes.__table__
+    return connection.scalar(select(table.c.approved_at).where(table.c.id == minutes_id)) is not None
+
+
+@event.listens_for(Minutes, "before_update")
+def _approved_minutes_are_immutable(mapper, connection, target):
+    if not _approved_in_database(connection, target.id):
+        return
+    attrs = inspect(target).attrs
+    changed = [name for name in FROZEN_MINUTES if attrs[name].history.has_changes()]
+    if changed:
+        raise ApprovedMinutesChanged(f"Approved minutes never change (tried to change {', '.join(changed)})")
+
+
+@event.listens_for(MinutesItem, "before_update")
+@event.listens_for(MinutesItem, "before_delete")
+def _approved_items_are_immutable(mapper, connection, target):
+    if _approved_in_database(connection, target.minutes_id):
+        raise ApprovedMinutesChanged("Approved minutes never change: add an addendum instead")

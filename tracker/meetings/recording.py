@@ -21,6 +21,8 @@ def _check_recording(meeting, actor):
         raise PermissionError("Only the meeting's chair or secretary can record it")
     if meeting.state not in RECORDING_STATES:
         raise MeetingError("Start the meeting before recording notes and decisions")
+    if meeting.minutes is not None:
+        raise MeetingError("The minutes have been drafted, so notes and decisions are now changed in the minutes")
 
 
 def record_item(item, actor, *, note, decisions):

@@ -2,7 +2,6 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from tracker.auth.permissions import manage_plan
 from tracker.common.concurrency import EditConflict, show_conflict
@@ -11,9 +10,8 @@ from tracker.common.forms import ButtonForm
 from tracker.common.permissions import ensure, require
 from tracker.common.templating import add_navigation
 from tracker.extensions import db
-from tracker.meetings import bp, services
+from tracker.meetings import bp, queries, services
 from tracker.meetings.forms import EditMeetingForm, EditSeriesForm, MeetingForm, SeriesForm
-from tracker.meetings.models import MeetingSeries
 from tracker.meetings.pages import actor, load_meeting, load_series
 from tracker.meetings.sending import agenda_sending
 from tracker.plan.pages import show_error
@@ -26,8 +24,7 @@ add_navigation("Meetings", "meetings.index")
 @login_required
 def index():
     """The meeting series the signed-in person can see, with their next and latest meetings."""
-    every = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.name)).all()
-    return render_template("meetings/index.html", series=[s for s in every if s.can_view(current_user)])
+    return render_template("meetings/index.html", series=queries.series_visible_to(current_user))
 
 
 def _series_data(form):

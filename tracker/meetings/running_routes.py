@@ -10,6 +10,7 @@ from tracker.common.permissions import ensure
 from tracker.extensions import db
 from tracker.meetings import bp, recording, services
 from tracker.meetings.forms import ArisingForm, RecordItemForm
+from tracker.meetings.models import ItemKind
 from tracker.meetings.pages import actor, item_at, load_meeting
 from tracker.plan.errors import PlanError
 from tracker.plan.pages import rag_of, show_error
@@ -30,7 +31,16 @@ def _context(meeting, item, number):
         "rag": rag_of(action) if action is not None else None,
         "extension": pending_extension(action) if action is not None else None,
         "closure": pending_closure(action) if action is not None else None,
+        "last_minutes": _last_minutes(meeting, item),
     }
+
+
+def _last_minutes(meeting, item):
+    """On the 'Minutes of the last meeting' item, the last meeting's minutes, where they were drafted."""
+    if item.kind != ItemKind.LAST_MINUTES:
+        return None
+    previous = services.previous_meeting(meeting)
+    return previous.minutes if previous is not None else None
 
 
 def _page(meeting, item, number, form, arising_form, record_form=None):

@@ -411,6 +411,32 @@ CASES = {
         ]
         + FOOTER,
     ),
+    "meeting_minutes": lambda p: (
+        "meeting_minutes",
+        p.owner,
+        {
+            "meeting_words": "the Victims Code Champions meeting on 14 January 2027",
+            "approved_by": p.chair,
+            "approved_on": "11 February 2027",
+            "addenda": 1,
+            "link": "http://127.0.0.1:5000/meetings/7/minutes",
+        },
+        [
+            "Victims Code Action Tracker",
+            "",
+            "Hello Lee Lead,",
+            "",
+            "Cat Chair approved the minutes of the Victims Code Champions meeting on 14 January 2027 on 11 February 2027.",
+            "",
+            "The minutes are attached as a PDF.",
+            "They have 1 addendum, shown under them.",
+            "",
+            "Read them in the tracker:",
+            "http://127.0.0.1:5000/meetings/7/minutes",
+            "",
+        ]
+        + FOOTER,
+    ),
     "report_withdrawn": lambda p: (
         "report_withdrawn",
         None,
