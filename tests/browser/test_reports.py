@@ -36,8 +36,12 @@ def test_chair_previews_builds_and_publishes_a_report(page, make, db):
 
     page.get_by_role("link", name="Change decisions for the subgroup").click()
     page.get_by_label("Decisions the subgroup is asked to take").fill("Agree the revised letter")
-    page.get_by_role("button", name="Save decisions").click()
+    page.get_by_label("Include a section on this quarter's meetings").check()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".rp-decisions")).to_have_text("Agree the revised letter")
+    expect(page.locator("#meetings")).to_have_text(
+        f"Meetings this quarter No meetings were held in {LAST.label}.", use_inner_text=True
+    )
 
     page.get_by_role("button", name="Build the report for approval").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Building the {LAST.label} report")

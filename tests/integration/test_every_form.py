@@ -494,7 +494,9 @@ CASES = {
     "reports.notes": Sent(
         args=lambda w: {"quarter": w.awaiting_quarter},
         data=lambda w: {"version_id": "", "decisions": "Note the new letter."},
-        banner=lambda w: f"Decisions for {w.awaiting_quarter.label} saved. Rebuild the report to include them.",
+        banner=lambda w: (
+            f"Decisions and sections for {w.awaiting_quarter.label} saved. Rebuild the report to include them."
+        ),
     ),
     "reports.publish": Sent(
         args=lambda w: {"quarter": w.awaiting_quarter},

@@ -54,8 +54,14 @@ class NotesForm(TrackerForm):
         "Leave this empty if there are none this quarter.",
         validators=[Length(max=DECISIONS_MAX, message=f"Decisions must be {DECISIONS_MAX} characters or fewer")],
     )
+    include_meetings = BooleanField(
+        "Include a section on this quarter's meetings",
+        widget=GovCheckboxInput(),
+        description="Each meeting held in the quarter: its date, how many came and sent apologies, "
+        "and the decisions it took.",
+    )
     version_id = HiddenField()
-    submit = SubmitField("Save decisions", widget=GovSubmitInput())
+    submit = SubmitField("Save", widget=GovSubmitInput())
 
 
 class RecipientForm(TrackerForm):

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    false,
     inspect,
     select,
     text,
@@ -151,13 +152,16 @@ def _published_reports_are_immutable(mapper, connection, target):
 
 
 class ReportNotes(db.Model):
-    """The chair's notes for a quarter's report: the decisions the subgroup is asked to take."""
+    """The chair's notes for a quarter's report: the decisions the subgroup is asked to take, and
+    whether the report has a section on the quarter's meetings."""
 
     __tablename__ = "report_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quarter: Mapped[str] = mapped_column(String(12), unique=True)
     decisions: Mapped[str] = mapped_column(Text, default="")
+    # The chair's choice: a section on the quarter's meetings (dates, attendance, decisions taken).
+    include_meetings: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version_id: Mapped[int] = mapped_column(Integer, default=1)

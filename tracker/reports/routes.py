@@ -127,10 +127,10 @@ def notes(quarter):
             return render_template(
                 "reports/notes.html", form=form, quarter=quarter, report=report, theirs=existing
             ), 409
-        services.save_notes(quarter, form.decisions.data or "", current_user)
+        services.save_notes(quarter, form.decisions.data or "", current_user, form.include_meetings.data)
         db.session.commit()
         advice = "Rebuild the report to include them." if report is not None else "The report will include them."
-        flash(f"Decisions for {quarter.label} saved. {advice}", "success")
+        flash(f"Decisions and sections for {quarter.label} saved. {advice}", "success")
         return redirect(url_for("reports.show" if report else "reports.draft", quarter=quarter))
     return render_template("reports/notes.html", form=form, quarter=quarter, report=report)
 

@@ -296,25 +296,29 @@ def notes_for(quarter):
     return db.session.scalar(select(ReportNotes).where(ReportNotes.quarter == quarter.label))
 
 
-def save_notes(quarter, decisions, user):
-    """Keep the decisions the chair asks of the subgroup for the quarter's report."""
+def save_notes(quarter, decisions, user, include_meetings=False):
+    """Keep the decisions the chair asks of the subgroup, and the choice of a meetings section."""
     report = report_for(quarter)
     if report is not None and report.state == ReportState.PUBLISHED.value:
         raise ReportLocked(f"The {quarter.label} report is published, so its decisions cannot change.")
     notes = notes_for(quarter)
-    before = notes.decisions if notes else ""
+    before = {"decisions": notes.decisions, "include_meetings": notes.include_meetings} if notes else {}
     if notes is None:
         notes = ReportNotes(quarter=quarter.label)
         db.session.add(notes)
+        before = {"decisions": "", "include_meetings": False}
     notes.decisions = decisions.strip()
+    notes.include_meetings = bool(include_meetings)
     notes.updated_by_id = user.id
     db.session.flush()
-    if before != notes.decisions:
+    after = {"decisions": notes.decisions, "include_meetings": notes.include_meetings}
+    changes = {name: (before[name], after[name]) for name in after if before[name] != after[name]}
+    if changes:
         record(
             "report.notes_saved",
             obj=notes,
-            summary=f"Changed the decisions for the {quarter.label} report",
-            changes={"decisions": (before, notes.decisions)},
+            summary=f"Changed the decisions and sections of the {quarter.label} report",
+            changes=changes,
         )
     return notes
 

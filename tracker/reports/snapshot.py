@@ -65,6 +65,7 @@ def build_snapshot(quarter, *, today=None, progress=None) -> dict:
         "rights": _right_rows(rows, rights),
         "compliance": compliance_section(quarter),
         "decisions": decisions_for(quarter),
+        "meetings": meetings_for(quarter, as_at),
         "actions": rows,
     }
 
@@ -199,6 +200,16 @@ def decisions_for(quarter):
     if notes is None:
         return []
     return [line.strip() for line in notes.decisions.splitlines() if line.strip()]
+
+
+def meetings_for(quarter, as_at):
+    """The quarter's meetings up to as_at, when the chair chose to include them; None when not chosen."""
+    notes = db.session.scalar(select(ReportNotes).where(ReportNotes.quarter == quarter.label))
+    if notes is None or not notes.include_meetings:
+        return None
+    from tracker.meetings.report_section import quarter_meetings
+
+    return quarter_meetings(quarter.start, as_at)
 
 
 def compliance_section(quarter):
