@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.integration.notify.conftest import SmtpServer, body_of, free_port, london
+from tests.integration.notify.conftest import body_of, london
 from tests.integration.test_report_pdf import StructureTree, structure_types
 from tests.visible import banner, banners, error_messages, texts, visible_text
 from tracker.audit.models import AuditEvent
@@ -335,22 +335,6 @@ def test_an_empty_agenda_makes_a_pack_that_says_so(db, people, pack_world):
 
 
 # 3 and 4. The agenda e-mail, through a real SMTP server
-
-
-@pytest.fixture()
-def smtp(app, monkeypatch):
-    port = free_port()
-    for key, value in {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_SECURITY": "none",
-        "MAIL_TIMEOUT_SECONDS": 5,
-        "MAIL_FROM": "tracker@opcc.example.org",
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-    server = SmtpServer(port).start()
-    yield server.mailbox
-    server.stop()
 
 
 def test_the_agenda_email_arrives_with_the_pack_attached(client, auth, db, people, pack_world, smtp):

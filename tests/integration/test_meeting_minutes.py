@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.integration.notify.conftest import SmtpServer, body_of, free_port
+from tests.integration.notify.conftest import body_of
 from tests.integration.test_report_pdf import structure_types
 from tests.visible import banner, error_messages, texts, visible_text
 from tracker.audit.models import AuditEvent
@@ -325,22 +325,6 @@ def test_the_pdf_is_tagged_titled_numbered_and_reads_as_the_minutes(app, db, hel
     assert reader.metadata.title == f"Minutes: {held.title}"
     outline = [entry.title for entry in reader.outline if not isinstance(entry, list)]
     assert outline[:1] == [f"Minutes: Victims Code Champions meeting {long_date(held.held_on)} at 2pm"]
-
-
-@pytest.fixture()
-def smtp(app, monkeypatch):
-    port = free_port()
-    for key, value in {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_SECURITY": "none",
-        "MAIL_TIMEOUT_SECONDS": 5,
-        "MAIL_FROM": "tracker@opcc.example.org",
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-    server = SmtpServer(port).start()
-    yield server.mailbox
-    server.stop()
 
 
 def test_the_people_at_the_meeting_receive_a_link_and_the_pdf(app, db, held, people, smtp):

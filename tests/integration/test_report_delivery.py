@@ -8,7 +8,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.integration.notify.conftest import SmtpServer, free_port
 from tests.integration.report_history import AFTER_Q3, Q3, crafted_history
 from tests.visible import texts, visible_text
 from tracker.common.dates import date_time
@@ -22,23 +21,6 @@ PEOPLE = [
     ("Bob Cole", "bob.cole@cps.example.org"),
     ("Cat Dunn", "cat.dunn@probation.example.org"),
 ]
-
-
-@pytest.fixture()
-def smtp(app, monkeypatch):
-    """A real SMTP server the app delivers to; yields its mailbox."""
-    port = free_port()
-    for key, value in {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_SECURITY": "none",
-        "MAIL_TIMEOUT_SECONDS": 5,
-        "MAIL_FROM": "tracker@opcc.example.org",
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-    server = SmtpServer(port).start()
-    yield server.mailbox
-    server.stop()
 
 
 @pytest.fixture()

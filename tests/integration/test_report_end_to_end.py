@@ -3,12 +3,11 @@ subgroup receives the PDF through a real SMTP server."""
 
 import io
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.factories import PASSWORD
-from tests.integration.notify.conftest import SmtpServer, body_of, free_port, london
+from tests.integration.notify.conftest import body_of, london
 from tests.integration.report_history import crafted_history
 from tests.visible import visible_text
 from tracker.notify.models import JobRun
@@ -18,28 +17,11 @@ from tracker.reports.builds import work_through_builds
 from tracker.reports.models import DistributionRecipient, Report
 
 
-@pytest.fixture()
-def mailbox(app, monkeypatch):
-    """A real SMTP server on localhost that the app delivers to."""
-    port = free_port()
-    for key, value in {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_SECURITY": "none",
-        "MAIL_TIMEOUT_SECONDS": 5,
-        "MAIL_FROM": "tracker@opcc.example.org",
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-    server = SmtpServer(port).start()
-    yield server.mailbox
-    server.stop()
-
-
 def _job(job_id):
     return next(job for job in collect_jobs() if job["id"] == job_id)
 
 
-def test_built_on_schedule_approved_and_delivered_with_the_pdf(app, client, db, make, mailbox):
+def test_built_on_schedule_approved_and_delivered_with_the_pdf(app, client, db, make, smtp):
     crafted_history(db, make)
     chair = make.user("chair", name="Sam Whitfield", email="sam.whitfield@opcc.example.org")
     db.session.add_all(
@@ -54,7 +36,7 @@ def test_built_on_schedule_approved_and_delivered_with_the_pdf(app, client, db, 
     assert summary == "Built the 2026/27 Q3 report; it awaits the chair's approval"
     assert db.session.get(JobRun, "reports.build_due_report").last_result == summary
     assert "Sent 1" in send_pending(london(2027, 1, 8, 6, 1)).summary()
-    [told] = mailbox.messages
+    [told] = smtp.messages
     assert (
         told["To"] == chair.email and told["Subject"] == "The 2026/27 Q3 report is ready for you to check and publish"
     )
@@ -69,7 +51,7 @@ def test_built_on_schedule_approved_and_delivered_with_the_pdf(app, client, db, 
     assert "Sent 2" in send_pending(london(2027, 1, 8, 9)).summary()
 
     report = db.session.scalar(select(Report))
-    delivered = {m["To"]: m for m in mailbox.messages[1:]}
+    delivered = {m["To"]: m for m in smtp.messages[1:]}
     assert set(delivered) == {"priya.shah@lcjb.example.org", "tom.hale@cps.example.org"}
     for message in delivered.values():
         assert message["Subject"] == "Victims' Code improvement plan: update for 2026/27 Q3"
@@ -84,4 +66,4 @@ def test_built_on_schedule_approved_and_delivered_with_the_pdf(app, client, db, 
     # Reruns of the build and of the sender change nothing and send nothing twice.
     assert run_job(_job("reports.build_due_report"), london(2027, 1, 9, 6)) == "2026/27 Q3 report already built"
     send_pending(london(2027, 1, 9, 6, 1))
-    assert len(mailbox.envelopes) == 3
+    assert len(smtp.envelopes) == 3

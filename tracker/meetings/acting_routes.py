@@ -80,6 +80,21 @@ def _acting_item(meeting_id, number):
     return meeting, item
 
 
+def _decide(meeting, number, form, decide, message):
+    """Run a decision on the item's waiting request; back to the item with message(), or None to show the form's errors."""
+    try:
+        decide()
+    except StaleEdit:
+        db.session.rollback()
+        return _back(meeting, number, DECIDED_ELSEWHERE, "warning")
+    except PlanError as error:
+        show_error(form, error)
+        return None
+    if commit_or_conflict():
+        return _back(meeting, number, message())
+    return _back(meeting, number, DECIDED_ELSEWHERE, "warning")
+
+
 @bp.route("/<int:meeting_id>/items/<int:number>/extension", methods=["POST"])
 @login_required
 def decide_extension_here(meeting_id, number):
@@ -92,8 +107,11 @@ def decide_extension_here(meeting_id, number):
     form = ExtensionInMeetingForm(prefix="extension")
     if form.validate_on_submit():
         approve = form.decision.data == "approve"
-        try:
-            acting.decide_extension(
+        done = _decide(
+            meeting,
+            number,
+            form,
+            lambda: acting.decide_extension(
                 meeting,
                 item,
                 pending,
@@ -101,22 +119,15 @@ def decide_extension_here(meeting_id, number):
                 approve=approve,
                 reason=form.reason.data,
                 version=form.version_id.data or None,
-            )
-        except StaleEdit:
-            db.session.rollback()
-            return _back(meeting, number, DECIDED_ELSEWHERE, "warning")
-        except PlanError as error:
-            show_error(form, error)
-        else:
-            if commit_or_conflict():
-                reference = item.action.reference
-                message = (
-                    f"Extension approved: {reference} is now due {long_date(new_due)}."
-                    if approve
-                    else "Extension refused. The owner has been told why."
-                )
-                return _back(meeting, number, message)
-            return _back(meeting, number, DECIDED_ELSEWHERE, "warning")
+            ),
+            lambda: (
+                f"Extension approved: {item.action.reference} is now due {long_date(new_due)}."
+                if approve
+                else "Extension refused. The owner has been told why."
+            ),
+        )
+        if done:
+            return done
     return _item_page(meeting, item, number, form, extension_form=form)
 
 
@@ -131,8 +142,11 @@ def decide_closure_here(meeting_id, number):
     form = ClosureInMeetingForm(prefix="closure")
     if form.validate_on_submit():
         approve = form.decision.data == "approve"
-        try:
-            acting.decide_closure(
+        done = _decide(
+            meeting,
+            number,
+            form,
+            lambda: acting.decide_closure(
                 meeting,
                 item,
                 pending,
@@ -142,22 +156,15 @@ def decide_closure_here(meeting_id, number):
                 version=form.version_id.data or None,
                 confirm_exception=form.confirm_exception.data,
                 exception_reason=form.exception_reason.data,
-            )
-        except StaleEdit:
-            db.session.rollback()
-            return _back(meeting, number, DECIDED_ELSEWHERE, "warning")
-        except PlanError as error:
-            show_error(form, error)
-        else:
-            if commit_or_conflict():
-                reference = item.action.reference
-                message = (
-                    f"{reference} has been signed off as complete."
-                    if approve
-                    else "Sign-off refused. The action is back in progress and the owner has been told why."
-                )
-                return _back(meeting, number, message)
-            return _back(meeting, number, DECIDED_ELSEWHERE, "warning")
+            ),
+            lambda: (
+                f"{item.action.reference} has been signed off as complete."
+                if approve
+                else "Sign-off refused. The action is back in progress and the owner has been told why."
+            ),
+        )
+        if done:
+            return done
     return _item_page(meeting, item, number, form, closure_form=form)
 
 
