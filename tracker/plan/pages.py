@@ -1,19 +1,26 @@
 """What the plan's pages share: finding the action in the URL, showing rule breaks on the form."""
 
-from flask import abort
+from flask import abort, flash
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.common.dates import local_today
 from tracker.extensions import db
 from tracker.plan.brag import current_thresholds, rule_rag
+from tracker.plan.errors import PlanError, StaleEdit
 from tracker.plan.evidence import check_file, read_upload
 from tracker.plan.services import action_by_reference
 
-CONFLICT_MESSAGE = (
-    "Someone else changed this action while you were working on it, so your changes have not been saved. "
-    "What you typed is below: check it against the latest version and save again."
-)
+
+def conflict_message(thing="action"):
+    """What to say when someone else's save reached the database first."""
+    return (
+        f"Someone else changed this {thing} while you were working on it, so your changes have not been saved. "
+        "What you typed is below: check it against the latest version and save again."
+    )
+
+
+CONFLICT_MESSAGE = conflict_message()
 
 
 def load_action(reference):
@@ -60,6 +67,28 @@ def commit_or_conflict():
         db.session.rollback()
         return False
     return True
+
+
+def save_edit(form, record, save, saved_message, thing="action"):
+    """Run a versioned edit and commit it: True once saved (flashing `saved_message(result)`).
+
+    False shows the form again with why: a rule broken, or someone else's save first (the form then
+    carries their version, so saving again is a deliberate choice over their change).
+    """
+    try:
+        result = save()
+    except StaleEdit as error:
+        show_error(form, error)
+        form.version_id.data = str(record.version_id)
+        return False
+    except PlanError as error:
+        show_error(form, error)
+        return False
+    if commit_or_conflict():
+        flash(saved_message(result), "success")
+        return True
+    flash(conflict_message(thing), "warning")
+    return False
 
 
 def checked_upload(form):

@@ -8,12 +8,11 @@ from tracker.common.dates import local_today
 from tracker.common.permissions import ensure, require
 from tracker.common.templating import PLAN_FIRST, add_navigation
 from tracker.extensions import db
-from tracker.plan.errors import PlanError, StaleEdit
-from tracker.plan.pages import CONFLICT_MESSAGE, actor, commit_or_conflict, rags_of, show_error
-from tracker.recommendations import bp, services
+from tracker.plan.errors import PlanError
+from tracker.plan.pages import actor, rags_of, save_edit, show_error
+from tracker.recommendations import bp, queries, services
 from tracker.recommendations.clocks import DUE_SOON_DAYS, clock_text, open_clocks
 from tracker.recommendations.forms import RecommendationForm, SourceForm
-from tracker.recommendations.models import RecommendationSource
 from tracker.recommendations.pages import (
     fill_recommendation,
     fill_source,
@@ -44,12 +43,9 @@ def recommendations_answered_by(action):
 def source_list():
     """Every report and review, with the responses due soon or overdue first."""
     today = local_today()
-    sources = db.session.scalars(
-        db.select(RecommendationSource).order_by(RecommendationSource.published_on.desc(), RecommendationSource.id)
-    ).all()
     return render_template(
         "recommendations/list.html",
-        sources=sources,
+        sources=queries.sources_newest_first(),
         clocks=open_clocks(today),
         due_soon_days=DUE_SOON_DAYS,
         today=today,
@@ -74,6 +70,10 @@ def new_source():
     return render_template("recommendations/source_form.html", form=form, source=None, defaults=_defaults())
 
 
+def _saved_message(changes):
+    return "Your changes have been saved." if changes else "Nothing was changed."
+
+
 def _defaults():
     return {body: default_response_days(body) for body, _ in SourceForm.body.kwargs["choices"]}
 
@@ -96,19 +96,14 @@ def edit_source(source_id):
     form = SourceForm()
     if request.method == "GET":
         fill_source(form, source)
-    if form.validate_on_submit():
-        try:
-            changes = services.edit_source(source, source_data(form), actor(), expected_version=form.version_id.data)
-        except StaleEdit as error:
-            show_error(form, error)
-            form.version_id.data = str(source.version_id)
-        except PlanError as error:
-            show_error(form, error)
-        else:
-            if commit_or_conflict():
-                flash("Your changes have been saved." if changes else "Nothing was changed.", "success")
-                return redirect(url_for("recommendations.source_detail", source_id=source.id))
-            flash(CONFLICT_MESSAGE, "warning")
+    if form.validate_on_submit() and save_edit(
+        form,
+        source,
+        lambda: services.edit_source(source, source_data(form), actor(), expected_version=form.version_id.data),
+        _saved_message,
+        thing="report",
+    ):
+        return redirect(url_for("recommendations.source_detail", source_id=source.id))
     return render_template("recommendations/source_form.html", form=form, source=source, defaults=_defaults())
 
 
@@ -159,21 +154,16 @@ def edit_recommendation(recommendation_id):
     form = RecommendationForm(recommendation=recommendation)
     if request.method == "GET":
         fill_recommendation(form, recommendation)
-    if form.validate_on_submit():
-        try:
-            changes = services.edit_recommendation(
-                recommendation, recommendation_data(form), actor(), expected_version=form.version_id.data
-            )
-        except StaleEdit as error:
-            show_error(form, error)
-            form.version_id.data = str(recommendation.version_id)
-        except PlanError as error:
-            show_error(form, error)
-        else:
-            if commit_or_conflict():
-                flash("Your changes have been saved." if changes else "Nothing was changed.", "success")
-                return redirect(url_for("recommendations.recommendation_detail", recommendation_id=recommendation.id))
-            flash(CONFLICT_MESSAGE, "warning")
+    if form.validate_on_submit() and save_edit(
+        form,
+        recommendation,
+        lambda: services.edit_recommendation(
+            recommendation, recommendation_data(form), actor(), expected_version=form.version_id.data
+        ),
+        _saved_message,
+        thing="recommendation",
+    ):
+        return redirect(url_for("recommendations.recommendation_detail", recommendation_id=recommendation.id))
     return render_template(
         "recommendations/recommendation_form.html",
         form=form,

@@ -5,9 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 from tracker.auth.permissions import manage_plan, signed_in
 from tracker.common.permissions import ensure, require
 from tracker.extensions import db
-from tracker.plan.errors import PlanError, StaleEdit
 from tracker.plan.models import Action
-from tracker.plan.pages import CONFLICT_MESSAGE, actor, commit_or_conflict, show_error
+from tracker.plan.pages import actor, save_edit
 from tracker.recommendations import bp, services
 from tracker.recommendations.forms import LinkActionForm, StatusForm
 from tracker.recommendations.pages import load_linked_action, load_recommendation
@@ -29,21 +28,16 @@ def change_status(recommendation_id):
     if request.method == "GET":
         form.status.data = (suggestion or recommendation.status).__str__()
         form.version_id.data = str(recommendation.version_id)
-    if form.validate_on_submit():
-        try:
-            services.change_status(
-                recommendation, form.status.data, form.reason.data, actor(), expected_version=form.version_id.data
-            )
-        except StaleEdit as error:
-            show_error(form, error)
-            form.version_id.data = str(recommendation.version_id)
-        except PlanError as error:
-            show_error(form, error)
-        else:
-            if commit_or_conflict():
-                flash(f"{recommendation.reference} is now {recommendation.status_label.lower()}.", "success")
-                return _detail(recommendation)
-            flash(CONFLICT_MESSAGE, "warning")
+    if form.validate_on_submit() and save_edit(
+        form,
+        recommendation,
+        lambda: services.change_status(
+            recommendation, form.status.data, form.reason.data, actor(), expected_version=form.version_id.data
+        ),
+        lambda _: f"{recommendation.reference} is now {recommendation.status_label.lower()}.",
+        thing="recommendation",
+    ):
+        return _detail(recommendation)
     return render_template(
         "recommendations/status.html", form=form, recommendation=recommendation, suggestion=suggestion
     )
