@@ -2,11 +2,11 @@
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
 from wtforms import SelectField, SubmitField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import Length
 
 from tracker.common.fields import DateRequired, GovDateField
 from tracker.common.forms import TrackerForm
-from tracker.plan.forms import ClosureDecisionForm, DecisionForm, owner_choices
+from tracker.plan.forms import ChoosesOwner, ClosureDecisionForm, DecisionForm
 
 
 class ExtensionInMeetingForm(DecisionForm):
@@ -17,7 +17,7 @@ class ClosureInMeetingForm(ClosureDecisionForm):
     submit = SubmitField("Save the decision on sign-off", widget=GovSubmitInput())
 
 
-class ChangeActionForm(TrackerForm):
+class ChangeActionForm(ChoosesOwner, TrackerForm):
     owner_id = SelectField("Who owns the action?", widget=GovSelect(), validate_choice=False)
     current_due_date = GovDateField(
         "When is the action due?",
@@ -31,13 +31,3 @@ class ChangeActionForm(TrackerForm):
         validators=[Length(max=2000, message="Reason must be 2,000 characters or fewer")],
     )
     submit = SubmitField("Save the owner and due date", widget=GovSubmitInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owner_id.choices = owner_choices()
-
-    def validate_owner_id(self, field):
-        if not field.data:
-            raise ValidationError("Choose the owner")
-        if field.data not in {value for value, _ in self.owner_id.choices}:
-            raise ValidationError("Choose an owner from the list of people who can sign in")

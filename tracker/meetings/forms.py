@@ -13,7 +13,7 @@ from tracker.common.concurrency import VersionedForm
 from tracker.common.fields import CheckboxesField, DateRequired, GovDateField, WholeNumberField
 from tracker.common.forms import TrackerForm, text_field
 from tracker.extensions import db
-from tracker.plan.forms import owner_choices
+from tracker.plan.forms import ChoosesOwner
 from tracker.plan.services import action_by_reference
 
 
@@ -228,7 +228,7 @@ class RecordItemForm(VersionedForm, TrackerForm):
     submit = SubmitField("Save note and decisions", widget=GovSubmitInput())
 
 
-class ArisingForm(TrackerForm):
+class ArisingForm(ChoosesOwner, TrackerForm):
     title = StringField(
         "What is to be done",
         widget=GovTextInput(),
@@ -242,16 +242,6 @@ class ArisingForm(TrackerForm):
         "Due date", description="For example, 28 2 2027", validators=[DateRequired("Enter the due date")]
     )
     add = SubmitField("Add the action", widget=GovSubmitInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owner_id.choices = owner_choices()
-
-    def validate_owner_id(self, field):
-        if not field.data:
-            raise ValidationError("Choose the owner")
-        if field.data not in {value for value, _ in self.owner_id.choices}:
-            raise ValidationError("Choose an owner from the list of people who can sign in")
 
 
 class MinutesForm(VersionedForm, TrackerForm):

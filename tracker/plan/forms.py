@@ -46,6 +46,20 @@ def owner_choices():
     return choices
 
 
+class ChoosesOwner:
+    """For a form with an `owner_id` select: the people who can own an action, one of them required."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = owner_choices()
+
+    def validate_owner_id(self, field):
+        if not field.data:
+            raise ValidationError("Choose the owner")
+        if field.data not in {value for value, _ in self.owner_id.choices}:
+            raise ValidationError("Choose an owner from the list of people who can sign in")
+
+
 def department_choices(first="The owner's department"):
     """Active departments for a select, with a default option first."""
     departments = db.session.scalars(select(Department).where(Department.active).order_by(Department.name))
@@ -79,7 +93,7 @@ def _text_area(label, message=None, max_length=5000, description=None):
     return text_field(label, max_length, required=message, description=description, area=True)
 
 
-class ActionForm(TrackerForm):
+class ActionForm(ChoosesOwner, TrackerForm):
     """Every field of an action that the chair sets."""
 
     title = text_field(
@@ -125,7 +139,6 @@ class ActionForm(TrackerForm):
 
     def __init__(self, *args, action=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = owner_choices()
         self.department_id.choices = department_choices()
         if action is not None and str(action.department_id) not in {v for v, _ in self.department_id.choices}:
             # A department closed since keeps its actions until the chair moves them.
@@ -133,12 +146,6 @@ class ActionForm(TrackerForm):
         self.rights.choices = right_choices(action.rights if action else ())
         self.priorities.choices = priority_choices()
         self.touchpoints.choices = touchpoint_choices()
-
-    def validate_owner_id(self, field):
-        if not field.data:
-            raise ValidationError("Choose the owner")
-        if field.data not in {value for value, _ in self.owner_id.choices}:
-            raise ValidationError("Choose an owner from the list of people who can sign in")
 
     def validate_department_id(self, field):
         if field.data and field.data not in {value for value, _ in self.department_id.choices}:
