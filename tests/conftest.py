@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from tests import factories
-from tests.databases import empty_tables, scratch_directory, session_database, speed_up_sqlite
+from tests.databases import empty_tables, put_rows, read_rows, scratch_directory, session_database, speed_up_sqlite
 from tracker import create_app
 from tracker.extensions import db as _db
 from tracker.reference.seed import load_reference_data
@@ -78,14 +78,28 @@ def _reset_schema():
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+_reference_rows = {}
+
+
 def clean_database():
-    """Empty every table and load the reference data again."""
+    """Empty every table and load the reference data again.
+
+    The reference data is loaded through the app's own loader once a database, and put back from
+    the rows it wrote before each later test.
+    """
     _db.session.remove()
-    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    url = _db.engine.url.render_as_string()
+    kept = _reference_rows.get(url)
+    if kept is not None:
+        with _db.engine.begin() as connection:
+            put_rows(connection, kept)
+        return
     with _db.engine.begin() as connection:
-        empty_tables(connection, tables)
+        empty_tables(connection, [t.name for t in reversed(_db.metadata.sorted_tables)])
     load_reference_data(REFERENCE_EDITION)
     _db.session.commit()
+    with _db.engine.connect() as connection:
+        _reference_rows[url] = read_rows(connection, _db.metadata.sorted_tables)
 
 
 @pytest.fixture()

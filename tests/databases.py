@@ -11,8 +11,9 @@ PostgreSQL: each xdist worker gets its own database beside the one TEST_DATABASE
 import os
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 TMPFS = "/dev/shm"
@@ -82,8 +83,8 @@ def empty_tables(connection, tables):
     from the highest one left, so an empty table starts again at 1 by itself.
     """
     if connection.dialect.name == "postgresql":
-        for table in tables:
-            connection.execute(text(f'DELETE FROM "{table}"'))
+        # One round trip for all the tables: psycopg sends statements without parameters as one batch.
+        connection.exec_driver_sql("; ".join(f'DELETE FROM "{table}"' for table in tables))
         connection.execute(
             text(
                 "SELECT setval(c.oid, 1, false) FROM pg_class c"
@@ -95,3 +96,48 @@ def empty_tables(connection, tables):
     for table in tables:
         connection.execute(text(f'DELETE FROM "{table}"'))
     connection.execute(text("PRAGMA foreign_keys=ON"))
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """Every row of a database's tables, and where each id sequence stood, as read by read_rows."""
+
+    rows: tuple  # ((table, [row dicts]), ...), parents before children
+    sequences: tuple  # PostgreSQL: ((sequence name, last value or None), ...)
+
+
+def read_rows(connection, tables):
+    """What the given tables hold (listed parents first), to put back later with put_rows."""
+    rows = tuple((table, [dict(row._mapping) for row in connection.execute(select(table))]) for table in tables)
+    sequences = ()
+    if connection.dialect.name == "postgresql":
+        sequences = tuple(
+            connection.execute(
+                text("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()")
+            )
+        )
+    return TableRows(rows, sequences)
+
+
+def put_rows(connection, kept):
+    """Make the tables hold exactly what read_rows read: empty them, insert the rows, set the sequences.
+
+    Putting back a few hundred rows with one INSERT a table takes a few milliseconds, where loading
+    the reference data through the ORM took 20 ms (SQLite) to 45 ms (PostgreSQL) a test, and the
+    access matrix's world of users and records about 250 ms.
+    """
+    empty_tables(connection, [table.name for table, _ in reversed(kept.rows)])
+    for table, rows in kept.rows:
+        if rows:
+            connection.execute(table.insert(), rows)
+    used = [(name, value) for name, value in kept.sequences if value is not None]
+    if used:
+        values = ", ".join(f"(:name{n}, :value{n})" for n in range(len(used)))
+        parameters = {
+            key: item
+            for n, (name, value) in enumerate(used)
+            for key, item in ((f"name{n}", name), (f"value{n}", value))
+        }
+        connection.execute(
+            text(f"SELECT setval(name, value, true) FROM (VALUES {values}) AS kept(name, value)"), parameters
+        )

@@ -4,7 +4,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from tests.access import ROLES, all_rules, build_world
+from tests.access import ROLES, all_rules, kept_world
 from tests.factories import PASSWORD
 from tracker import create_app
 from tracker.audit.models import AuditEvent
@@ -32,7 +32,7 @@ def test_every_route_has_access_rules():
 def world(make):
     """Users of every role, two departments and records for the routes to act on."""
     # Features add their own records through tests/access/<feature>.py SETUP hooks.
-    return build_world(make)
+    return kept_world(make, __name__)
 
 
 def _refusals(db):

@@ -14,7 +14,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from tests.access import STATE_CHANGING, acting_user, all_rules, build_world, url_map
+from tests.access import STATE_CHANGING, acting_user, all_rules, kept_world, url_map
 from tests.factories import PASSWORD
 from tests.html_forms import post_forms_for
 from tests.visible import banners, visible_text
@@ -521,7 +521,7 @@ def test_every_form_has_a_valid_submission():
 
 @pytest.fixture()
 def world(make):
-    return build_world(make)
+    return kept_world(make, __name__)
 
 
 def _open_count(user):

@@ -17,7 +17,7 @@ from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.access import STATE_CHANGING, acting_user, all_rules, build_world, url_map
+from tests.access import STATE_CHANGING, acting_user, all_rules, kept_world, url_map
 from tests.database_state import changed_tables, table_rows
 from tests.html_forms import post_forms_for
 from tracker.common.types import utcnow
@@ -115,7 +115,7 @@ def submissions(draw, fields):
 
 @pytest.fixture()
 def world(make):
-    return build_world(make)
+    return kept_world(make, __name__)
 
 
 def discover(app, world, endpoint, user):

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import url_for
 
-from tests.access import acting_user, all_rules, build_world, url_map
+from tests.access import acting_user, all_rules, kept_world, url_map
 from tests.factories import PASSWORD
 
 RULES = all_rules()
@@ -69,7 +69,7 @@ def get_form_fields(html):
 
 @pytest.fixture()
 def world(make):
-    return build_world(make)
+    return kept_world(make, __name__)
 
 
 def _sign_in(client, user):

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import url_for
 
-from tests.access import ROLES, STATE_CHANGING, acting_user, all_rules, build_world, url_map
+from tests.access import ROLES, STATE_CHANGING, acting_user, all_rules, kept_world, url_map
 from tests.conftest import TrackerClient, csrf_token_from
 from tests.database_state import changed_tables, table_rows
 from tests.factories import PASSWORD
@@ -31,7 +31,7 @@ NONCE = re.compile(r"script-src [^;]*'nonce-([^']+)'")
 
 @pytest.fixture()
 def world(make):
-    return build_world(make)
+    return kept_world(make, __name__)
 
 
 def url_of(app, endpoint, world, **replace):
