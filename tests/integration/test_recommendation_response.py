@@ -142,6 +142,10 @@ def test_the_draft_is_true_to_the_actions_and_follows_them_until_approved(app, d
     # Approving fixes it: what changes afterwards is not in it.
     confirm = chair.get(_url(found, "/approve")).text
     assert visible_text(confirm, "h1") == "Approve the response"
+    assert visible_text(confirm, ".app-response__approval") == (
+        "The response covers 3 recommendations. After approving it you can publish it, and everyone signed in "
+        "can then read it. The day it is published is recorded as the date of the response, which stops the clock."
+    )
     assert db.session.get(RecommendationResponse, found.id).approved_at is None, "the confirmation page changes nothing"
     page = chair.get(chair.post(_url(found, "/approve")).location).text
     assert banner(page) == "The response has been approved. Publish it when it is ready to go out."
@@ -302,7 +306,13 @@ def test_a_published_response_never_changes(app, db, people, report):
 def test_a_new_version_sits_beside_the_first_and_the_clock_stops_once(app, db, people, report):
     today = local_today()
     source_id = report["source"].id
-    assert [clock.source.id for clock in open_clocks(today, within=None)] == [source_id]
+    # Due in 6 days: the 7-day reminder is due to go out.
+    report["source"].published_on = today - timedelta(days=50)
+    db.session.commit()
+    assert [clock.source.id for clock in open_clocks(today)] == [source_id]
+    assert [(reminder.clock.source.id, reminder.stage) for reminder in plan_response_reminders(None)] == [
+        (source_id, "7")
+    ]
     chair, first = _draft(app, people, report)
     source_page = chair.get(f"/recommendations/sources/{source_id}").text
     assert texts(source_page, ".app-response__versions li") == [
@@ -312,6 +322,7 @@ def test_a_new_version_sits_beside_the_first_and_the_clock_stops_once(app, db, p
     chair.get(chair.post(_url(first, "/publish")).location)
     db.session.expire_all()
     assert db.session.get(RecommendationSource, source_id).responded_on == today
+    # The clock has stopped: nothing is due and no reminder goes out.
     assert open_clocks(today, within=None) == [] and plan_response_reminders(None) == []
     # A new version, drafted later from the state of things then.
     change_status(db.session.get(type(report["third"]), report["third"].id), "complete", "Published.", people["chair"])
@@ -330,6 +341,11 @@ def test_a_new_version_sits_beside_the_first_and_the_clock_stops_once(app, db, p
     assert _entries(chair.get(_url(first)).text)[2] == (
         "Recommendation 3 Publish the victims' charter. Status Awaiting review What has been or will be done "
         "No action answers this recommendation yet."
+    )
+    confirm = chair.get(_url(second, "/approve")).text
+    assert visible_text(confirm, ".app-response__approval") == (
+        "The response covers 3 recommendations. After approving it you can publish it, and everyone signed in "
+        f"can then read it. The date of the response stays {long_date(today)}, when its first version was published."
     )
     later = today + timedelta(days=9)
     responses.approve_response(db.session.get(RecommendationResponse, second.id), people["admin"])
