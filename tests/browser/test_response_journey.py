@@ -29,9 +29,10 @@ def shot(page, name):
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True, animations="disabled", caret="hide")
 
 
-def test_the_chair_drafts_words_approves_and_publishes_the_response(page, db, make):
+def test_the_chair_drafts_words_approves_and_publishes_the_response(page, browser, live_server, db, make):
     today = local_today()
     chair = make.user("chair", name="Casey Chair")
+    admin = make.user("admin", name="Ada Admin")
     lead = make.user("lead", name="Jordan Blake")
     viewer = make.user("viewer", name="Vic Viewer")
     source = make.source(title=TITLE, published_on=today - timedelta(days=40))
@@ -64,6 +65,10 @@ def test_the_chair_drafts_words_approves_and_publishes_the_response(page, db, ma
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Draft response to {TITLE}")
     shot(page, "02-draft")
 
+    # An administrator opens the wording too, before the chair saves hers.
+    other = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(other, admin)
+    other.goto(page.url + "/edit")
     page.get_by_role("link", name="Change the wording").click()
     page.get_by_label("Introduction").fill("The PCC and the chief constable welcome the report.")
     page.locator(f"#wording_{first.id}").fill("We accept this recommendation in full.")
@@ -71,6 +76,18 @@ def test_the_chair_drafts_words_approves_and_publishes_the_response(page, db, ma
     page.get_by_role("button", name="Save the response").click()
     says(page, "The response has been saved.")
     expect(page.locator(".app-response__wording")).to_have_text(["We accept this recommendation in full."])
+    other.get_by_label("Introduction").fill("The PCC welcomes the report.")
+    other.get_by_role("button", name="Save the response").click()
+    expect(other.locator(".govuk-notification-banner")).to_contain_text("Someone else saved a change")
+    expect(other.locator("#saved-by-someone-else .govuk-summary-list__row")).to_have_text(
+        [
+            re.compile(r"Introduction\s+The PCC and the chief constable welcome the report\."),
+            re.compile(r"Recommendation 1: Our response\s+We accept this recommendation in full\."),
+        ]
+    )
+    expect(other.get_by_label("Introduction")).to_have_value("The PCC welcomes the report.")
+    shot(other, "03b-conflict")
+    other.context.close()
 
     page.get_by_role("link", name="Approve the response").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Approve the response")

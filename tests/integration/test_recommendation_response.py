@@ -150,7 +150,8 @@ def test_the_draft_is_true_to_the_actions_and_follows_them_until_approved(app, d
     page = chair.get(chair.post(_url(found, "/approve")).location).text
     assert banner(page) == "The response has been approved. Publish it when it is ready to go out."
     assert visible_text(page, ".app-response__status") == (
-        f"Approved Approved by Casey Chair on {long_date(today)}. It never changes now. "
+        f"Approved Approved by Casey Chair on {long_date(today)}, with statuses and actions as they then stood. "
+        "It never changes now. "
         "Only the chair and administrators can read it until it is published."
     )
     letter = db.session.get(type(letter), letter.id)
@@ -266,8 +267,8 @@ def test_a_published_response_never_changes(app, db, people, report):
     assert banner(page) == "The response has been published."
     today = local_today()
     assert visible_text(page, ".app-response__status") == (
-        f"Published Published by Casey Chair on {long_date(today)}. "
-        "A published response never changes; a new version can follow it."
+        f"Published Published by Casey Chair on {long_date(today)}. Statuses and actions are as they stood when it "
+        f"was approved, on {long_date(today)}. A published response never changes; a new version can follow it."
     )
     assert texts(page, "main .govuk-button") == []
     refused = chair.post(_url(found, "/edit"), data={"introduction": "Rewritten"})
@@ -371,7 +372,9 @@ def test_the_pdf_is_tagged_titled_numbered_and_reads_as_the_response(app, db, pe
     chair, found = _draft(app, people, report)
     draft = PdfReader(io.BytesIO(response_pdf(found)))
     assert draft.metadata.title == f"Draft response to {TITLE}"
-    assert "Draft: not yet approved" in draft.pages[0].extract_text()
+    first_page = " ".join(draft.pages[0].extract_text().split())
+    assert "Draft: not yet approved" in first_page
+    assert f"Statuses and actions as they stand on {long_date(local_today())}." in first_page
     chair.post(
         _url(found, "/edit"),
         data={
@@ -396,7 +399,8 @@ def test_the_pdf_is_tagged_titled_numbered_and_reads_as_the_response(app, db, pe
     due = long_date(report["letter"].current_due_date)
     in_order = [
         f"Response to {TITLE}",
-        f"Published on {long_date(today)}. Approved by Casey Chair on {long_date(today)}.",
+        f"Published on {long_date(today)}. Approved by Casey Chair on {long_date(today)}, with statuses and actions "
+        "as they then stood.",
         "Introduction The PCC and the chief constable welcome the report.",
         "Recommendation 1 The force should tell victims how their case is going at least every 28 days. "
         "Status: Awaiting review. Our response We accept this recommendation. What has been or will be done "

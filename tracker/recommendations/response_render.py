@@ -10,13 +10,16 @@ import re
 from flask import current_app, render_template
 from markupsafe import Markup
 
+from tracker.common.dates import local_today
 from tracker.recommendations.responses import document_title, entries
 from tracker.reports.render import layout_report, report_css, write_report
 
 
 def response_context(response, today=None):
     source = response.source
+    today = today or local_today()
     return {
+        "today": today,
         "response": response,
         "source": source,
         "source_title": response.title if response.approved else source.title,
