@@ -423,3 +423,22 @@ def test_the_pdf_is_tagged_titled_numbered_and_reads_as_the_response(app, db, pe
     assert reader.metadata.title == f"Response to {TITLE}"
     outline = [entry.title for entry in reader.outline if not isinstance(entry, list)]
     assert outline[:1] == [f"Response to {TITLE}"]
+
+
+def test_a_long_response_runs_over_pages_each_numbered_and_marked(app, db, make, people, report):
+    for number in range(4, 16):
+        make.recommendation(
+            source=report["source"],
+            reference=f"Recommendation {number}",
+            text=" ".join(["The force should make sure every victim is told of their rights in writing."] * 6),
+        )
+    found = responses.draft_response(db.session.get(RecommendationSource, report["source"].id), people["chair"])
+    db.session.commit()
+    reader = PdfReader(io.BytesIO(response_pdf(found)))
+    count = len(reader.pages)
+    assert count >= 2
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert f"Page {number} of {count}" in text and "OFFICIAL" in text
+    headings = [entry.title for entry in reader.outline if not isinstance(entry, list)]
+    assert headings[0] == f"Draft response to {TITLE}"
