@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tests.integration.test_report_pdf import structure_types
 from tests.visible import banner, error_messages, texts, visible_text
@@ -442,3 +443,42 @@ def test_a_long_response_runs_over_pages_each_numbered_and_marked(app, db, make,
         assert f"Page {number} of {count}" in text and "OFFICIAL" in text
     headings = [entry.title for entry in reader.outline if not isinstance(entry, list)]
     assert headings[0] == f"Draft response to {TITLE}"
+
+
+def test_two_people_at_the_same_moment_never_both_go_through(app, db, people, report, monkeypatch):
+    chair, found = _draft(app, people, report)
+    chair.get(_url(found))
+    chair.get(chair.post(_url(found, "/approve")).location)
+    publish = responses.publish_response
+
+    def someone_else_first(response, actor, today=None):
+        # Another request publishes between this one reading the response and saving it.
+        _db.session.execute(
+            RecommendationResponse.__table__.update()
+            .where(RecommendationResponse.id == response.id)
+            .values(version_id=RecommendationResponse.version_id + 1)
+        )
+        return publish(response, actor, today)
+
+    monkeypatch.setattr(responses, "publish_response", someone_else_first)
+    page = chair.get(chair.post(_url(found, "/publish")).location).text
+    assert banner(page) == (
+        "Someone else changed this response at the same moment, so nothing was done. Check it, then try again."
+    )
+    db.session.expire_all()
+    assert db.session.get(RecommendationSource, report["source"].id).responded_on is None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "response.published")) is None
+    monkeypatch.setattr(responses, "publish_response", publish)
+    assert banner(chair.get(chair.post(_url(found, "/publish")).location).text) == "The response has been published."
+
+    def drafted_twice(source, actor):
+        # Another request drafted version 2 at the same moment: the database refuses a second version 2.
+        _db.session.add(RecommendationResponse(source_id=source.id, number=2, introduction="Theirs"))
+        raise IntegrityError("INSERT INTO recommendation_response", {}, Exception("uq_recommendation_response_number"))
+
+    monkeypatch.setattr(responses, "draft_response", drafted_twice)
+    page = chair.get(chair.post(f"/recommendations/sources/{report['source'].id}/responses/draft").location).text
+    assert banner(page) == (
+        "Someone else drafted a version of the response at the same moment. Check it before changing it."
+    )
+    assert db.session.scalars(select(RecommendationResponse.number)).all() == [1]

@@ -2,6 +2,8 @@
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.permissions import manage_plan
 from tracker.common.concurrency import CONFLICT_MESSAGE, EditConflict
@@ -32,6 +34,16 @@ def _back(found, message, category="success"):
     return redirect(url_for("recommendations.response", source_id=found.source_id, response_id=found.id))
 
 
+def _raced(found):
+    """Someone else saved the response between this request reading it and saving it: nothing was done."""
+    db.session.rollback()
+    return _back(
+        found,
+        "Someone else changed this response at the same moment, so nothing was done. Check it, then try again.",
+        "warning",
+    )
+
+
 def _refused(found, error):
     db.session.rollback()
     return _back(found, f"{error.message}.", "warning")
@@ -47,11 +59,18 @@ def draft_response(source_id):
         abort(400)
     try:
         found = services.draft_response(source, actor())
+        db.session.commit()
     except services.ResponseError as error:
         db.session.rollback()
         flash(f"{error.message}.", "warning")
         return redirect(url_for("recommendations.source_detail", source_id=source.id))
-    db.session.commit()
+    except IntegrityError:
+        # Someone else drafted the same version at the same moment.
+        db.session.rollback()
+        flash(
+            "Someone else drafted a version of the response at the same moment. Check it before changing it.", "warning"
+        )
+        return redirect(url_for("recommendations.source_detail", source_id=source.id))
     what = "The response" if found.number == 1 else f"Version {found.number} of the response"
     return _back(
         found, f"{what} has been drafted from the recommendations and their actions. Word it, then approve it."
@@ -128,9 +147,11 @@ def approve_response(source_id, response_id):
     if form.validate_on_submit():
         try:
             services.approve_response(found, actor())
+            db.session.commit()
         except services.ResponseError as error:
             return _refused(found, error)
-        db.session.commit()
+        except StaleDataError:
+            return _raced(found)
         return _back(found, "The response has been approved. Publish it when it is ready to go out.")
     return render_template("recommendations/approve_response.html", form=form, response=found, source=found.source)
 
@@ -145,9 +166,11 @@ def publish_response(source_id, response_id):
         abort(400)
     try:
         services.publish_response(found, actor())
+        db.session.commit()
     except services.ResponseError as error:
         return _refused(found, error)
-    db.session.commit()
+    except StaleDataError:
+        return _raced(found)
     return _back(found, "The response has been published.")
 
 
