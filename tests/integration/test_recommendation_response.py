@@ -117,7 +117,7 @@ def test_the_draft_is_true_to_the_actions_and_follows_them_until_approved(app, d
         "AFI 2 Review the victim satisfaction survey. Status Not accepted Why nothing will be done "
         "The survey was replaced by the national one in April.",
         "Recommendation 3 Publish the victims' charter. Status Awaiting review What has been or will be done "
-        "No action answers this recommendation yet.",
+        "No action in the tracker answers this recommendation.",
     ]
     # The draft follows the actions: a new update, a new due date, a status decided.
     letter = report["letter"]
@@ -338,11 +338,11 @@ def test_a_new_version_sits_beside_the_first_and_the_clock_stops_once(app, db, p
     assert visible_text(page, "h1") == f"Draft response to {TITLE}"
     assert _entries(page)[2] == (
         "Recommendation 3 Publish the victims' charter. Status Complete What has been or will be done "
-        "No action answers this recommendation yet."
+        "No action in the tracker answers this recommendation."
     )
     assert _entries(chair.get(_url(first)).text)[2] == (
         "Recommendation 3 Publish the victims' charter. Status Awaiting review What has been or will be done "
-        "No action answers this recommendation yet."
+        "No action in the tracker answers this recommendation."
     )
     confirm = chair.get(_url(second, "/approve")).text
     assert visible_text(confirm, ".app-response__approval") == (
@@ -410,7 +410,7 @@ def test_the_pdf_is_tagged_titled_numbered_and_reads_as_the_response(app, db, pe
         "AFI 2 Review the victim satisfaction survey. Status: Not accepted. Why nothing will be done "
         "The survey was replaced by the national one in April.",
         "Recommendation 3 Publish the victims' charter. Status: Awaiting review. What has been or will be done "
-        "No action answers this recommendation yet.",
+        "No action in the tracker answers this recommendation.",
     ]
     positions = [text.find(part) for part in in_order]
     assert -1 not in positions, [part for part, at in zip(in_order, positions, strict=True) if at == -1]
