@@ -21,7 +21,12 @@ from tracker.plan.models import (  # noqa: F401
     Evidence,
     ExtensionRequest,
 )
-from tracker.recommendations.models import Recommendation, RecommendationSource  # noqa: F401
+from tracker.recommendations.models import (  # noqa: F401
+    Recommendation,
+    RecommendationResponse,
+    RecommendationSource,
+    ResponseItem,
+)
 from tracker.reference.models import CodeRight, Priority, Touchpoint  # noqa: F401
 from tracker.reports.models import DistributionRecipient, Report, ReportNotes  # noqa: F401
 from tracker.spreadsheets.models import ImportBatch  # noqa: F401

@@ -1,4 +1,6 @@
-"""Access rules for recommendations: everyone signed in reads; the chair and admins manage; the lead decides status."""
+"""Access rules for recommendations: everyone signed in reads; the chair and admins manage; the lead decides status.
+
+The chair and admins draft, word, approve and publish responses; everyone signed in reads published ones."""
 
 from tests.access import MANAGERS_POST, READ_ALL
 
@@ -9,6 +11,21 @@ def SETUP(data, make):
     """A report with one recommendation led by the lead, answered by the lead's action."""
     data.source = make.source(title="PEEL 2027: victim service assessment")
     data.recommendation = make.recommendation(source=data.source, lead=data.lead, actions=[data.action])
+    _responses(data, make)
+
+
+def _responses(data, make):
+    """A draft response to the report, and another report whose response is published."""
+    from tracker.extensions import db
+    from tracker.recommendations import responses
+
+    data.draft_response = responses.draft_response(data.source, data.chair)
+    data.answered = make.source(title="Meeting the needs of victims in the criminal justice system")
+    make.recommendation(source=data.answered, lead=data.lead, actions=[data.action])
+    data.published_response = responses.draft_response(data.answered, data.chair)
+    responses.approve_response(data.published_response, data.chair)
+    responses.publish_response(data.published_response, data.chair)
+    db.session.commit()
 
 
 def _source(d):
@@ -17,6 +34,14 @@ def _source(d):
 
 def _recommendation(d):
     return {"recommendation_id": d.recommendation.id}
+
+
+def _draft(d):
+    return {"source_id": d.source.id, "response_id": d.draft_response.id}
+
+
+def _published(d):
+    return {"source_id": d.answered.id, "response_id": d.published_response.id}
 
 
 RULES = {
@@ -34,4 +59,14 @@ RULES = {
         "expect": MANAGERS_POST,
     },
     "recommendations.change_status": {"method": "POST", "args": _recommendation, "expect": LEAD_POST},
+    "recommendations.draft_response": {
+        "method": "POST",
+        "args": lambda d: {"source_id": d.answered.id},
+        "expect": MANAGERS_POST,
+    },
+    "recommendations.response": {"method": "GET", "args": _published, "expect": READ_ALL},
+    "recommendations.edit_response": {"method": "POST", "args": _draft, "expect": MANAGERS_POST},
+    "recommendations.approve_response": {"method": "POST", "args": _draft, "expect": MANAGERS_POST},
+    "recommendations.publish_response": {"method": "POST", "args": _draft, "expect": MANAGERS_POST},
+    "recommendations.response_download": {"method": "GET", "args": _published, "expect": READ_ALL},
 }

@@ -68,6 +68,14 @@ def _action_fields(world, **changes):
     return {**fields, **changes}
 
 
+def _approve_draft_response(world, client):
+    from tracker.extensions import db
+    from tracker.recommendations.responses import approve_response
+
+    approve_response(world.draft_response, world.chair)
+    db.session.commit()
+
+
 def _new_action(world):
     today = local_today()
     return {
@@ -472,6 +480,23 @@ CASES = {
             "published_on": parts(local_today()),
         },
         banner=lambda w: "Review of victims' experience of complaints has been added. Now add its recommendations.",
+    ),
+    "recommendations.draft_response": Sent(
+        banner=lambda w: (
+            "Version 2 of the response has been drafted from the recommendations and their actions. "
+            "Word it, then approve it."
+        ),
+    ),
+    "recommendations.edit_response": Sent(
+        data=lambda w: {"introduction": "The PCC and the chief constable welcome the report."},
+        banner=lambda w: "The response has been saved.",
+    ),
+    "recommendations.approve_response": Sent(
+        banner=lambda w: "The response has been approved. Publish it when it is ready to go out.",
+    ),
+    "recommendations.publish_response": Sent(
+        before=_approve_draft_response,
+        banner=lambda w: "The response has been published.",
     ),
     "recommendations.unlink_action": Sent(
         banner=lambda w: f"{w.action.reference} no longer answers {w.recommendation.reference}.",

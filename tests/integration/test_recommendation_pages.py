@@ -40,7 +40,10 @@ def test_chair_adds_an_hmicfrs_report_and_its_56_day_clock_starts(client, auth, 
         "Link https://hmicfrs.example/peel-2027"
     )
     assert visible_text(page, "main h1") == "PEEL 2027: victim service assessment"
-    assert texts(page, "main p.govuk-body") == ["No recommendations have been added yet."]
+    assert texts(page, "main p.govuk-body") == [
+        "No response has been published yet.",
+        "No recommendations have been added yet.",
+    ]
 
 
 def test_an_internal_audit_needs_no_response_and_a_chair_cannot_set_a_rule(client, auth, make, db):

@@ -5,12 +5,14 @@ from sqlalchemy import select
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from tracker.common.concurrency import VersionedForm
 from tracker.common.fields import CheckboxesField, DateRequired, GovDateField, WholeNumberField
 from tracker.common.forms import TrackerForm, text_field
 from tracker.extensions import db
 from tracker.plan.forms import owner_choices, priority_choices, right_choices
 from tracker.plan.models import Action, Status
 from tracker.recommendations.models import ADDRESSEE_LABELS, BODY_LABELS, RECOMMENDATION_STATUS_LABELS
+from tracker.recommendations.responses import WORDING_MAX
 
 NO_RULE, DAYS_RULE = "none", "days"
 
@@ -168,3 +170,44 @@ class LinkActionForm(TrackerForm):
             raise ValidationError("Choose an action")
         if field.data not in {value for value, _ in self.action_id.choices}:
             raise ValidationError("Choose an action from the list")
+
+
+class ResponseForm(VersionedForm, TrackerForm):
+    """The wording of a draft response; a box for each recommendation is added by response_form."""
+
+    introduction = text_field(
+        "Introduction",
+        WORDING_MAX,
+        required="Enter the introduction",
+        too_long=f"The introduction must be {WORDING_MAX:,} characters or fewer",
+        description="It opens the response, before the recommendations.",
+        area=True,
+    )
+    submit = SubmitField("Save the response", widget=GovSubmitInput())
+
+    def wording_fields(self):
+        """[(recommendation, its wording field)] in the report's order."""
+        return [(recommendation, self[f"wording_{recommendation.id}"]) for recommendation in self.recommendations]
+
+
+def response_form(response, **kwargs):
+    """A ResponseForm with a wording box for each of the source's recommendations, filled from the draft."""
+    recommendations = list(response.source.recommendations)
+    fields = {
+        f"wording_{recommendation.id}": text_field(
+            "Our response",
+            WORDING_MAX,
+            too_long=f"The response to {recommendation.reference} must be {WORDING_MAX:,} characters or fewer",
+            description="Shown under the recommendation, before what has been or will be done. Optional.",
+            area=True,
+        )
+        for recommendation in recommendations
+    }
+    form_class = type("WordedResponseForm", (ResponseForm,), fields)
+    saved = {item.recommendation_id: item.wording for item in response.items}
+    data = {"introduction": response.introduction}
+    for recommendation in recommendations:
+        data[f"wording_{recommendation.id}"] = saved.get(recommendation.id, "")
+    form = form_class(data=data, **kwargs)
+    form.recommendations = recommendations
+    return form

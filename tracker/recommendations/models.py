@@ -2,7 +2,21 @@
 
 import enum
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.common.types import UTCDateTime, utcnow
@@ -118,6 +132,13 @@ class RecommendationSource(db.Model):
         order_by="Recommendation.position, Recommendation.id",
         cascade="all, delete-orphan",
     )
+    responses = relationship(
+        "RecommendationResponse",
+        back_populates="source",
+        lazy="select",
+        order_by="RecommendationResponse.number",
+        cascade="all, delete-orphan",
+    )
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -197,3 +218,151 @@ class Recommendation(db.Model):
 
     def can_view(self, user):
         return user.is_authenticated
+
+
+class RecommendationResponse(db.Model):
+    """One version of the response a source's rule asks for: drafted, worded, approved, then published.
+
+    While a draft, what it says of each recommendation is read from the recommendation and its
+    actions as they stand; approving copies that into its items, and from then on it never changes.
+    """
+
+    __tablename__ = "recommendation_response"
+    __table_args__ = (UniqueConstraint("source_id", "number", name="uq_recommendation_response_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("recommendation_source.id", ondelete="CASCADE"), index=True)
+    # 1 for the first response, 2 for the next version, and so on.
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    # The source's title and publication as they stood when the response was approved.
+    title: Mapped[str | None] = mapped_column(String(300))
+    source_published_on = mapped_column(Date)
+    drafted_at = mapped_column(UTCDateTime, default=utcnow)
+    drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    edited_at = mapped_column(UTCDateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    published_at = mapped_column(UTCDateTime)
+    published_on = mapped_column(Date)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    source = relationship("RecommendationSource", back_populates="responses", lazy="joined")
+    drafted_by = relationship("User", foreign_keys=[drafted_by_id], lazy="joined")
+    edited_by = relationship("User", foreign_keys=[edited_by_id], lazy="joined")
+    approved_by = relationship("User", foreign_keys=[approved_by_id], lazy="joined")
+    published_by = relationship("User", foreign_keys=[published_by_id], lazy="joined")
+    items = relationship(
+        "ResponseItem",
+        back_populates="response",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        order_by="ResponseItem.position, ResponseItem.id",
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def approved(self):
+        return self.approved_at is not None
+
+    @property
+    def published(self):
+        return self.published_at is not None
+
+    @property
+    def state_label(self):
+        if self.published:
+            return "Published"
+        return "Approved, not yet published" if self.approved else "Draft"
+
+    def can_read(self, user):
+        """Published responses are for everyone signed in; drafts and approved ones for the managers."""
+        if not user.is_authenticated:
+            return False
+        return self.published or self.source.can_manage(user)
+
+    def can_edit(self, user):
+        return not self.approved and self.source.can_manage(user)
+
+    def can_approve(self, user):
+        return not self.approved and self.source.can_manage(user)
+
+    def can_publish(self, user):
+        return self.approved and not self.published and self.source.can_manage(user)
+
+
+class ResponseItem(db.Model):
+    """What one version of a response says about one recommendation: the chair's wording and, once
+    approved, the recommendation, its status and its actions as they then stood."""
+
+    __tablename__ = "recommendation_response_item"
+    __table_args__ = (UniqueConstraint("response_id", "recommendation_id", name="uq_response_item_recommendation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("recommendation_response.id", ondelete="CASCADE"), index=True)
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    wording: Mapped[str] = mapped_column(Text, default="")
+    # Copied when the response is approved.
+    reference: Mapped[str | None] = mapped_column(String(60))
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(24))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    # [{"title", "due", "status", "brag", "narrative", "narrative_on"}], dates as ISO text.
+    actions = mapped_column(JSON)
+
+    response = relationship("RecommendationResponse", back_populates="items")
+    recommendation = relationship("Recommendation", lazy="joined")
+
+
+class ApprovedResponseChanged(ValueError):
+    """Something tried to change a response that is already approved."""
+
+
+# What an approved response is: none of these may change. Publishing sets published_* once.
+FROZEN_RESPONSE = (
+    "introduction",
+    "title",
+    "source_published_on",
+    "approved_at",
+    "approved_by_id",
+    "source_id",
+    "number",
+)
+PUBLICATION = ("published_at", "published_on", "published_by_id")
+
+
+def _response_state(connection, response_id):
+    table = RecommendationResponse.__table__
+    row = connection.execute(select(table.c.approved_at, table.c.published_at).where(table.c.id == response_id)).first()
+    return (row.approved_at is not None, row.published_at is not None) if row else (False, False)
+
+
+@event.listens_for(RecommendationResponse, "before_update")
+def _approved_responses_are_immutable(mapper, connection, target):
+    approved, published = _response_state(connection, target.id)
+    if not approved:
+        return
+    attrs = inspect(target).attrs
+    frozen = FROZEN_RESPONSE + (PUBLICATION if published else ())
+    changed = [name for name in frozen if attrs[name].history.has_changes()]
+    if changed:
+        raise ApprovedResponseChanged(f"An approved response never changes (tried to change {', '.join(changed)})")
+
+
+@event.listens_for(RecommendationResponse, "before_delete")
+def _approved_responses_are_kept(mapper, connection, target):
+    if _response_state(connection, target.id)[0]:
+        raise ApprovedResponseChanged("An approved response is never deleted")
+
+
+@event.listens_for(ResponseItem, "before_update")
+@event.listens_for(ResponseItem, "before_delete")
+def _approved_items_are_immutable(mapper, connection, target):
+    if _response_state(connection, target.response_id)[0]:
+        raise ApprovedResponseChanged("An approved response never changes: draft a new version instead")
