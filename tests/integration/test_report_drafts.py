@@ -74,7 +74,7 @@ def test_download_draft_pdf_makes_it_in_the_job_and_serves_the_stored_pdf(client
     html, state, status = _page(client)
     assert state == "done"
     assert status == (
-        f"The draft PDF of the {LAST.label} report is ready. Made at {date_time(draft.as_at)}. "
+        f"The draft PDF of the {LAST.label} report is ready. Made on {date_time(draft.as_at)}. "
         "The report's figures and words have not changed since. Download draft PDF"
     )
     assert texts(html, "[data-build-refresh]") == []
@@ -111,7 +111,7 @@ def test_the_page_says_when_the_plan_changed_since_the_draft_and_a_new_one_is_up
     html, state, status = _page(client)
     assert state == "done"
     assert status == (
-        f"The draft PDF of the {LAST.label} report is ready. Made at {date_time(first.as_at)}; the plan or the "
+        f"The draft PDF of the {LAST.label} report is ready. Made on {date_time(first.as_at)}; the plan or the "
         "report's decisions have changed since. A draft made now would show the changes. "
         "Download draft PDF Make a new draft PDF"
     )
@@ -126,7 +126,7 @@ def test_the_page_says_when_the_plan_changed_since_the_draft_and_a_new_one_is_up
     assert (first.pdf, second.pdf is not None) == (None, True), "only the latest draft keeps its PDF"
     _, _, status = _page(client)
     assert status == (
-        f"The draft PDF of the {LAST.label} report is ready. Made at {date_time(second.as_at)}. "
+        f"The draft PDF of the {LAST.label} report is ready. Made on {date_time(second.as_at)}. "
         "The report's figures and words have not changed since. Download draft PDF"
     )
     new = PdfReader(io.BytesIO(client.get(f"/reports/{LAST.slug}/draft.pdf").data))
@@ -153,7 +153,7 @@ def test_a_draft_that_fails_says_why_and_can_be_tried_again(client, auth, db, pl
     assert state == "failed"
     assert status == (
         "Making the draft PDF failed. The draft PDF could not be made (OSError: No space left on device). Try again "
-        f"The last draft PDF made Made at {date_time(made.as_at)}. The report's figures and words have not changed "
+        f"The last draft PDF made Made on {date_time(made.as_at)}. The report's figures and words have not changed "
         "since. Download draft PDF"
     )
     assert client.get(f"/reports/{LAST.slug}/draft.pdf").data == made.pdf, "the draft made before is kept"
@@ -222,3 +222,22 @@ def test_those_who_may_not_build_reports_may_not_ask_for_a_draft_nor_download_on
     assert client.get(f"/reports/{LAST.slug}/draft-pdf").status_code == 403
     assert client.get(f"/reports/{LAST.slug}/draft.pdf").status_code == 403
     assert _drafts(db) == []
+
+
+def test_the_fingerprint_follows_what_the_report_shows_not_the_day_nor_the_chart_drawing():
+    snapshot = {
+        "built_on": "2026-12-04",
+        "actions": [{"reference": "VV-001", "rag": "red"}],
+        "compliance": {"rows": [{"right_number": 6, "self_percent": 86.0}], "chart": '<svg id="chart16-t"></svg>'},
+    }
+    redrawn = {
+        **snapshot,
+        "built_on": "2026-12-05",
+        "compliance": {**snapshot["compliance"], "chart": '<svg id="chart17-t"></svg>'},
+    }
+    figures_changed = {**snapshot, "compliance": {**snapshot["compliance"], "rows": [{"right_number": 6}]}}
+    recoloured = {**snapshot, "actions": [{"reference": "VV-001", "rag": "amber"}]}
+    fingerprint = services.draft_fingerprint(snapshot)
+    assert services.draft_fingerprint(redrawn) == fingerprint
+    assert services.draft_fingerprint(figures_changed) != fingerprint
+    assert services.draft_fingerprint(recoloured) != fingerprint

@@ -128,8 +128,14 @@ def build_report(quarter, *, user=None, today=None):
 
 
 def draft_fingerprint(snapshot):
-    """The SHA-256 of what a draft shows from the plan: its data, without the day it was made on."""
+    """The SHA-256 of what a draft shows from the plan: its data, without the day it was made on.
+
+    The compliance chart is left out too: it is drawn from the compliance rows, which are in, and
+    its element ids are numbered afresh each time it is drawn.
+    """
     shown = {key: value for key, value in snapshot.items() if key != "built_on"}
+    if shown.get("compliance"):
+        shown["compliance"] = {key: value for key, value in shown["compliance"].items() if key != "chart"}
     return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
 
 
