@@ -3,8 +3,9 @@
 from tests.access import ADMIN_ONLY, ADMIN_POST, MANAGERS, MANAGERS_POST, READ_ALL
 from tracker.common.dates import local_today
 from tracker.common.quarters import quarter_of
+from tracker.common.types import utcnow
 from tracker.extensions import db
-from tracker.reports.models import BuildState, DistributionRecipient, Report, ReportBuild, ReportState
+from tracker.reports.models import DRAFT, BuildState, DistributionRecipient, Report, ReportBuild, ReportState
 from tracker.reports.snapshot import build_snapshot
 
 # Stored reports need a PDF to serve, not a real one: these rules are about who may reach what.
@@ -28,6 +29,16 @@ def SETUP(data, make):
         if state == ReportState.PUBLISHED:
             data.published_report = report
     db.session.add(ReportBuild(quarter=last.label, state=BuildState.DONE.value))
+    db.session.add(
+        ReportBuild(
+            quarter=last.label,
+            purpose=DRAFT,
+            state=BuildState.DONE.value,
+            pdf=PLACEHOLDER_PDF,
+            as_at=utcnow(),
+            fingerprint="0" * 64,
+        )
+    )
     data.recipient = DistributionRecipient(name="Priya Shah", email="priya.shah@lcjb.example.org")
     db.session.add(data.recipient)
     db.session.commit()
@@ -44,6 +55,13 @@ RULES = {
     "reports.archive": {"method": "GET", "args": lambda d: {}, "expect": READ_ALL},
     "reports.prepare": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter.slug}, "expect": PREPARE},
     "reports.draft": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
+    "reports.make_draft": {
+        "method": "POST",
+        "args": lambda d: {"quarter": d.awaiting_quarter},
+        "expect": MANAGERS_POST,
+    },
+    "reports.drafting": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
+    "reports.draft_status": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
     "reports.draft_pdf": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
     "reports.notes": {"method": "GET", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS},
     "reports.build": {"method": "POST", "args": lambda d: {"quarter": d.awaiting_quarter}, "expect": MANAGERS_POST},

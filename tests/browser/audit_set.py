@@ -2,7 +2,7 @@
 
 URL arguments and the expected answer come from the access rules in tests/access/, so a new page
 is audited as soon as it has access rules (which the access matrix insists on). Files are left
-out without being fetched when their address names one (draft.pdf, actions.xlsx, feed.ics): the
+out without being fetched when their address names one (report.pdf, actions.xlsx, feed.ics): the
 server may take many seconds to render a PDF on a busy machine, and the audit has no use for it.
 Anything else that is not HTML (evidence downloads, JSON) is left out by its content type, once.
 """

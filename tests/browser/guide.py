@@ -85,6 +85,7 @@ SHOTS = [
     Shot("calendar", "lead", "calendar.settings"),
     Shot("reports", "viewer", "reports.archive"),
     Shot("report-draft", "admin", "reports.draft", lambda demo: {"quarter": demo.quarter}),
+    Shot("report-draft-pdf", "chair", "reports.drafting", lambda demo: {"quarter": demo.quarter}),
     Shot("report-publish", "chair", "reports.publish", lambda demo: {"quarter": demo.quarter}),
     Shot("admin-distribution", "admin", "reports.distribution", full_page=True),
     Shot("admin-import", "admin", "spreadsheets.new_import"),
@@ -125,9 +126,9 @@ def load_guide_demo():
 
 
 def _load_reports(chair, *, published, awaiting):
-    """The subgroup's distribution list, a published report and one awaiting the chair's approval."""
+    """The subgroup's distribution list, a published report, one awaiting the chair's approval and its draft PDF."""
     from tracker.extensions import db
-    from tracker.reports import services
+    from tracker.reports import builds, services
 
     for name, email, organisation in [
         ("Priya Shah", "priya.shah@lcjb.example.org", "Local Criminal Justice Board"),
@@ -137,7 +138,9 @@ def _load_reports(chair, *, published, awaiting):
         services.save_recipient(None, name=name, email=email, organisation=organisation)
     services.publish_report(services.build_report(published, user=chair), chair)
     services.build_report(awaiting, user=chair)
+    builds.request_draft(awaiting, chair)
     db.session.commit()
+    builds.work_through_builds()  # as the scheduler does: the draft PDF is made and kept
 
 
 def shot_urls(app, demo, shots=SHOTS):

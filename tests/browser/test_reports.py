@@ -1,11 +1,13 @@
 """The chair prepares, builds and publishes a quarter's report in a real browser."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.browser.conftest import sign_in
-from tracker.common.dates import local_today
+from tracker.common.dates import local_today, long_date
 from tracker.common.quarters import quarter_of
 from tracker.reports.builds import work_through_builds
 
@@ -102,3 +104,41 @@ def test_an_admin_withdraws_a_wrong_report_and_the_chair_builds_a_corrected_one(
     page.get_by_role("link", name=f"Check the {LAST.label} report").click()
     expect(page.get_by_role("heading", name=f"Other builds of the {LAST.label} report")).to_be_visible()
     expect(page.locator(".govuk-list .govuk-tag")).to_have_text("Superseded")
+
+
+def test_chair_downloads_a_draft_pdf_made_in_the_background(page, make, db, tmp_path):
+    chair = make.user("chair", name="Casey Chair")
+    started = datetime.combine(LAST.start, datetime.min.time(), tzinfo=UTC)
+    make.action(
+        reference="VV-001",
+        title="Revise the acknowledgement letter",
+        due=LAST.start + timedelta(days=20),
+        start=LAST.start,
+        created_at=started,
+    )
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    sign_in(page, chair)
+    page.goto(f"/reports/{LAST.slug}/draft")
+
+    page.get_by_role("button", name="Download draft PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Draft PDF of the {LAST.label} report")
+    status = page.locator("[data-build-status]")
+    expect(status).to_contain_text("Waiting to start.")
+    expect(page.get_by_role("link", name="Check again")).to_be_visible()
+
+    # The scheduler's job makes the draft; the page follows it without a reload.
+    db.session.expire_all()
+    assert work_through_builds() == "1 draft PDF made, 0 failed"
+    expect(status).to_contain_text(f"The draft PDF of the {LAST.label} report is ready.")
+    expect(status).to_contain_text("The report's figures and words have not changed since.")
+    expect(page.get_by_role("link", name="Check again")).to_have_count(0)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download draft PDF").click()
+    assert download.value.suggested_filename == f"draft-victims-code-update-{LAST.slug}.pdf"
+    saved = tmp_path / "draft.pdf"
+    download.value.save_as(saved)
+    cover = " ".join(PdfReader(io.BytesIO(saved.read_bytes())).pages[0].extract_text().split())
+    assert f"Draft as at {long_date(local_today())}: not yet approved" in cover
+    assert errors == [], "no script or Content Security Policy errors"

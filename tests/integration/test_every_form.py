@@ -516,6 +516,7 @@ CASES = {
         },
         banner=lambda w: "Priya Shah-Khan's details are saved.",
     ),
+    "reports.make_draft": Sent(heading=lambda w: f"Draft PDF of the {w.awaiting_quarter.label} report"),
     "reports.notes": Sent(
         args=lambda w: {"quarter": w.awaiting_quarter},
         data=lambda w: {"version_id": "", "decisions": "Note the new letter."},

@@ -38,7 +38,8 @@ def test_on_2_december_the_chair_sees_only_a_draft_of_q3_and_cannot_build_it(cli
     toolbar = visible_text(page, ".app-report-toolbar")
     assert toolbar.startswith(
         "Draft for 2026/27 Q3, as at 2 December 2026. This is the report as it would be built now. "
-        "Nothing is stored or sent. The quarter ends on 31 December 2026, so its report cannot be built yet. "
+        "Nothing is sent, and no report is stored until it is built. The quarter ends on 31 December 2026, so its "
+        "report cannot be built yet. "
         "You can build the 2026/27 Q3 report from 1 January 2027."
     )
     assert "Build the report for approval" not in visible_text(page)

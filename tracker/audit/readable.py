@@ -57,6 +57,7 @@ KIND_LABELS = {
     "touchpoint.changed": "Touchpoint changed",
     "report.build_requested": "Report build asked for",
     "report.publish_requested": "Report publication asked for",
+    "report.draft_requested": "Draft report PDF asked for",
     "report.built": "Report built",
     "report.rebuilt": "Report built again",
     "report.published": "Report published",

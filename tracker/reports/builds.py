@@ -8,6 +8,11 @@ scheduler's `reports.builds` job takes the oldest waiting build, builds the repo
 transaction of its own, and records it built, or failed with the reason, in which case the
 report stays as it was and the chair can try again. One build of a quarter waits or runs at a
 time; a build left running by a scheduler that stopped is taken up again by the next.
+
+The draft PDF goes the same way: "Download draft PDF" records a ReportBuild of purpose draft, the
+job draws the PDF of the report as it would be built now and keeps it on that request, with when
+the plan was read and a fingerprint of the data it was made from, and the download serves those
+bytes. A draft changes no report, so it waits or runs beside the quarter's build, never instead.
 """
 
 import logging
@@ -17,6 +22,7 @@ import socket
 from flask import g
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record
@@ -24,7 +30,14 @@ from tracker.common.templating import pluralise
 from tracker.common.types import utcnow
 from tracker.extensions import db
 from tracker.reports import services
-from tracker.reports.models import ACTIVE_BUILD_STATES, PUBLISH, BuildState, PublishedReportChanged, ReportBuild
+from tracker.reports.models import (
+    ACTIVE_BUILD_STATES,
+    DRAFT,
+    PUBLISH,
+    BuildState,
+    PublishedReportChanged,
+    ReportBuild,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +47,62 @@ SIMULTANEOUS = (IntegrityError, StaleDataError, PublishedReportChanged)
 MAX_ATTEMPTS = 3
 
 
+def _of(quarter, *, draft):
+    kind = ReportBuild.purpose == DRAFT if draft else ReportBuild.purpose != DRAFT
+    return select(ReportBuild).where(ReportBuild.quarter == quarter.label, kind)
+
+
 def active_build(quarter):
-    """The quarter's build that is waiting or running, or None."""
-    return db.session.scalar(
-        select(ReportBuild).where(ReportBuild.quarter == quarter.label, ReportBuild.state.in_(ACTIVE_BUILD_STATES))
-    )
+    """The quarter's build or publication that is waiting or running, or None."""
+    return db.session.scalar(_of(quarter, draft=False).where(ReportBuild.state.in_(ACTIVE_BUILD_STATES)))
 
 
 def latest_build(quarter):
-    """The quarter's most recently asked-for build, or None."""
-    return db.session.scalar(
-        select(ReportBuild).where(ReportBuild.quarter == quarter.label).order_by(ReportBuild.id.desc()).limit(1)
+    """The quarter's most recently asked-for build or publication, or None."""
+    return db.session.scalar(_of(quarter, draft=False).order_by(ReportBuild.id.desc()).limit(1))
+
+
+def active_draft(quarter):
+    """The quarter's draft PDF that is waiting to be made or being made, or None."""
+    return db.session.scalar(_of(quarter, draft=True).where(ReportBuild.state.in_(ACTIVE_BUILD_STATES)))
+
+
+def latest_draft(quarter):
+    """The quarter's most recently asked-for draft PDF, or None."""
+    return db.session.scalar(_of(quarter, draft=True).order_by(ReportBuild.id.desc()).limit(1))
+
+
+def made_draft(quarter, *, with_pdf=False):
+    """The quarter's most recently made draft PDF, or None."""
+    query = _of(quarter, draft=True).where(ReportBuild.state == BuildState.DONE.value, ReportBuild.pdf.is_not(None))
+    if with_pdf:
+        query = query.options(undefer(ReportBuild.pdf))
+    return db.session.scalar(query.order_by(ReportBuild.id.desc()).limit(1))
+
+
+def request_draft(quarter, user):
+    """Ask for a draft PDF of the quarter's report as it would be built now; the one waiting or being made if any.
+
+    Two people asking at the same moment: the unique index on active drafts lets one insert win.
+    """
+    waiting = active_draft(quarter)
+    if waiting is not None:
+        return waiting
+    draft = ReportBuild(quarter=quarter.label, purpose=DRAFT, requested_by_id=user.id)
+    db.session.add(draft)
+    db.session.flush()
+    record(
+        "report.draft_requested",
+        obj=draft,
+        summary=f"Asked for a draft PDF of the {quarter.label} report",
+        actor=user,
     )
+    return draft
+
+
+def draft_is_stale(draft):
+    """Whether a draft made now would differ from the made one: the plan (or the chair's notes) changed since."""
+    return services.current_draft_fingerprint(draft.period) != draft.fingerprint
 
 
 def request_build(quarter, user):
@@ -173,8 +230,37 @@ def _build(quarter, user):
     return f"The {quarter.label} report is built. Check it, then publish it to send it to the subgroup."
 
 
+def _make_draft(build_id, quarter):
+    """Draw the draft PDF and keep it on its request; earlier drafts of the quarter let go of theirs."""
+    as_at = utcnow()
+    pdf, fingerprint = services.make_draft_pdf(quarter)
+    db.session.execute(
+        update(ReportBuild)
+        .where(ReportBuild.quarter == quarter.label, ReportBuild.purpose == DRAFT, ReportBuild.id != build_id)
+        .values(pdf=None)
+    )
+    build = db.session.get(ReportBuild, build_id)
+    build.pdf, build.as_at, build.fingerprint = pdf, as_at, fingerprint
+    return f"The draft PDF of the {quarter.label} report is ready."
+
+
+def _run_draft(build):
+    build_id, quarter = build.id, build.period
+    try:
+        outcome = _make_draft(build_id, quarter)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        log.exception("making a draft PDF of the %s report failed", quarter.label)
+        reason = f"The draft PDF could not be made ({error.__class__.__name__}: {error})."
+        return _finish(build_id, BuildState.FAILED.value, reason[:2000])
+    return _finish(build_id, BuildState.DONE.value, outcome=outcome)
+
+
 def run_build(build):
-    """Build or publish one claimed request's report and record how it went."""
+    """Build or publish one claimed request's report, or make its draft PDF, and record how it went."""
+    if build.is_draft:
+        return _run_draft(build)
     build_id, quarter, requested_by, publishing = build.id, build.period, build.requested_by, build.is_publishing
     try:
         outcome = (_publish if publishing else _build)(quarter, requested_by)
@@ -198,20 +284,23 @@ def run_build(build):
 
 
 def work_through_builds(now=None):
-    """The scheduler's job: build every waiting report, oldest first; a one-line summary."""
+    """The scheduler's job: build every waiting report and make every waiting draft, oldest first; a one-line summary."""
     worker = _worker()
     _take_up_abandoned(worker)
-    built = published = failed = 0
+    built = published = drafted = failed = 0
     while (build := _claim_next(worker)) is not None:
         finished = run_build(build)
         if finished.state != BuildState.DONE.value:
             failed += 1
         elif finished.is_publishing:
             published += 1
+        elif finished.is_draft:
+            drafted += 1
         else:
             built += 1
-    if not (built or published or failed):
+    if not (built or published or drafted or failed):
         return "No report builds waiting"
-    done = [f"{pluralise(built, 'report')} built"] if built or not published else []
+    done = [f"{pluralise(built, 'report')} built"] if built or not (published or drafted) else []
     done += [f"{pluralise(published, 'report')} published"] if published else []
+    done += [f"{pluralise(drafted, 'draft PDF')} made"] if drafted else []
     return ", ".join([*done, f"{failed} failed"])

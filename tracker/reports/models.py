@@ -196,8 +196,11 @@ class BuildState(enum.StrEnum):
 
 
 ACTIVE_BUILD_STATES = (BuildState.QUEUED.value, BuildState.RUNNING.value)
-# What was asked for: build the report, or publish the one built (which draws its cover again).
-BUILD, PUBLISH = "build", "publish"
+# What was asked for: build the report, publish the one built (which draws its cover again), or make
+# a draft PDF of the report as it would be built now, which is kept on the request and changes no report.
+BUILD, PUBLISH, DRAFT = "build", "publish", "draft"
+_ACTIVE_REPORT_WHERE = text("state IN ('queued', 'running') AND purpose <> 'draft'")
+_ACTIVE_DRAFT_WHERE = text("state IN ('queued', 'running') AND purpose = 'draft'")
 
 
 class ReportBuild(db.Model):
@@ -205,13 +208,21 @@ class ReportBuild(db.Model):
 
     __tablename__ = "report_build"
     __table_args__ = (
-        # One build of a quarter waits or runs at a time.
+        # One build or publication of a quarter waits or runs at a time.
         Index(
             "uq_report_build_active_quarter",
             "quarter",
             unique=True,
-            sqlite_where=text("state IN ('queued', 'running')"),
-            postgresql_where=text("state IN ('queued', 'running')"),
+            sqlite_where=_ACTIVE_REPORT_WHERE,
+            postgresql_where=_ACTIVE_REPORT_WHERE,
+        ),
+        # And, beside it, one draft PDF of the quarter: a draft never waits for a build, nor a build for a draft.
+        Index(
+            "uq_report_build_active_draft",
+            "quarter",
+            unique=True,
+            sqlite_where=_ACTIVE_DRAFT_WHERE,
+            postgresql_where=_ACTIVE_DRAFT_WHERE,
         ),
     )
 
@@ -229,6 +240,11 @@ class ReportBuild(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     # What the person is told once it is done: "The 2026/27 Q3 report is published. It is on its way to 2 people."
     outcome: Mapped[str] = mapped_column(Text, default="")
+    # A draft's PDF once made, when the plan was read for it, and the SHA-256 of what it was made from
+    # (the report's data without the day it was made), to tell whether the plan has changed since.
+    pdf = deferred(mapped_column(LargeBinary))
+    as_at = mapped_column(UTCDateTime)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
 
@@ -247,3 +263,7 @@ class ReportBuild(db.Model):
     @property
     def is_publishing(self):
         return self.purpose == PUBLISH
+
+    @property
+    def is_draft(self):
+        return self.purpose == DRAFT

@@ -19,7 +19,7 @@ from tracker.reports.delivery import deliveries, delivery_summary
 from tracker.reports.forms import NotesForm, QuarterForm, WithdrawForm
 from tracker.reports.models import BuildState, PublishedReportChanged
 from tracker.reports.queries import reports_of_quarter
-from tracker.reports.render import render_report_html, render_report_pdf, report_context
+from tracker.reports.render import report_context
 from tracker.reports.snapshot import build_snapshot
 
 add_navigation("Reports", "reports.archive")
@@ -89,6 +89,7 @@ def draft(quarter):
         quarter=quarter,
         report=report,
         active_build=builds.active_build(quarter),
+        active_draft=builds.active_draft(quarter),
         withdrawn=withdrawn,
         today=local_today(),
         buildable=services.can_build(quarter),
@@ -97,12 +98,59 @@ def draft(quarter):
     )
 
 
+@bp.route("/<quarter:quarter>/draft-pdf", methods=["POST"])
+@require(build_reports)
+def make_draft(quarter):
+    """Ask for a draft PDF of the quarter's report: the scheduler makes it, and the progress page follows."""
+    try:
+        builds.request_draft(_started(quarter), current_user)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # someone else asked at the same moment: follow their draft
+    return redirect(url_for("reports.drafting", quarter=quarter))
+
+
+def _draft_status(quarter):
+    draft = builds.latest_draft(_started(quarter))
+    made = draft if draft is not None and draft.state == BuildState.DONE else builds.made_draft(quarter)
+    waited = (utcnow() - draft.requested_at).total_seconds() if draft and draft.state == BuildState.QUEUED else 0
+    # While a new draft is on its way the page follows it; otherwise it offers the made one, saying if it is out of date.
+    offered = made if made is not None and not (draft and draft.is_active) else None
+    html = render_template(
+        "reports/_draft_status.html",
+        draft=draft,
+        made=offered,
+        stale=offered is not None and builds.draft_is_stale(offered),
+        quarter=quarter,
+        not_started=waited > NOT_STARTED_SECONDS,
+    )
+    return draft, html
+
+
+@bp.route("/<quarter:quarter>/draft-pdf")
+@require(build_reports)
+def drafting(quarter):
+    """How the quarter's latest draft PDF is going, and the made one to download; the page's script follows it."""
+    draft, status = _draft_status(quarter)
+    return render_template("reports/drafting.html", quarter=quarter, draft=draft, status=Markup(status))
+
+
+@bp.route("/<quarter:quarter>/draft-pdf.json")
+@require(build_reports)
+def draft_status(quarter):
+    """The latest draft's state and its status text, for the progress page's script."""
+    draft, status = _draft_status(quarter)
+    return {"state": draft.state if draft else "none", "html": status}
+
+
 @bp.route("/<quarter:quarter>/draft.pdf")
 @require(build_reports)
 def draft_pdf(quarter):
-    """Download a draft PDF of the quarter's report as it would be built now."""
-    snapshot = build_snapshot(_started(quarter))
-    return _pdf_response(render_report_pdf(render_report_html(snapshot, draft=True)), quarter, draft=True)
+    """Download the quarter's draft PDF as it was made; to the draft PDF's page when none has been made."""
+    made = builds.made_draft(_started(quarter), with_pdf=True)
+    if made is None:
+        return redirect(url_for("reports.drafting", quarter=quarter))
+    return _pdf_response(made.pdf, quarter, draft=True)
 
 
 @bp.route("/<quarter:quarter>/decisions", methods=["GET", "POST"])

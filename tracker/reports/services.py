@@ -4,6 +4,7 @@ Services flush and never commit: the request, job or command that calls them com
 """
 
 import hashlib
+import json
 from datetime import date, timedelta
 
 from flask import current_app
@@ -124,6 +125,32 @@ def build_report(quarter, *, user=None, today=None):
     record(verb, obj=report, summary=f"The {quarter.label} report was built by {who}", actor=user)
     tell_chairs(report, built_by=user)
     return report
+
+
+def draft_fingerprint(snapshot):
+    """The SHA-256 of what a draft shows from the plan: its data, without the day it was made on.
+
+    The compliance chart is left out too: it is drawn from the compliance rows, which are in, and
+    its element ids are numbered afresh each time it is drawn.
+    """
+    shown = {key: value for key, value in snapshot.items() if key != "built_on"}
+    if shown.get("compliance"):
+        shown["compliance"] = {key: value for key, value in shown["compliance"].items() if key != "chart"}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def current_draft_fingerprint(quarter):
+    """The fingerprint a draft of the quarter made now would have."""
+    return draft_fingerprint(build_snapshot(quarter))
+
+
+def make_draft_pdf(quarter):
+    """A draft PDF of the quarter's report as it would be built now, and the fingerprint of its data.
+
+    Stores nothing and changes no report: the draft is kept by whoever asked for it.
+    """
+    snapshot = build_snapshot(quarter)
+    return render_report_pdf(render_report_html(snapshot, draft=True)), draft_fingerprint(snapshot)
 
 
 def _supersede_withdrawn(quarter, report, user):
