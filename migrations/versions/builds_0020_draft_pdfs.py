@@ -13,7 +13,7 @@ import tracker.common.types
 
 # revision identifiers, used by Alembic.
 revision = "builds_0020"
-down_revision = "reports_0017"
+down_revision = "recs_0018"
 branch_labels = None
 depends_on = None
 
