@@ -85,6 +85,7 @@ KIND_LABELS = {
     "recommendation.status_changed": "Recommendation status decided",
     "recommendation.action_linked": "Action linked to a recommendation",
     "recommendation.action_unlinked": "Action unlinked from a recommendation",
+    "recommendation_source.imported": "Recommendations added from a table",
     "meeting_series.created": "Meeting series set up",
     "meeting_series.changed": "Meeting series changed",
     "meeting.created": "Meeting planned",
@@ -155,6 +156,8 @@ FIELD_LABELS = {
     "guests": "Guests",
     "arising": "Actions arising",
     "text": "Text",
+    "recommendations_added": "Recommendations added",
+    "rows_not_added": "Rows not added",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
