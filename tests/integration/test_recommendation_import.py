@@ -142,14 +142,15 @@ def test_an_uploaded_workbook_is_read_by_its_headings_with_sheet_row_numbers(cli
     sheet.title = "Recommendations"
     sheet.append(["Review of ISVA provision: recommendations"])
     sheet.append([])
-    sheet.append(["Addressed to", "Ref", "Recommendation text"])
-    sheet.append(["PCC", "1", "Commission ISVAs for every victim of rape."])
-    sheet.append(["Others", "2", None])
+    sheet.append(["Addressed to", "Ref", "Recommendation text", "Lead"])
+    sheet.append(["PCC", "1", "Commission ISVAs for every victim of rape.", "Jordan Blake"])
+    sheet.append(["Others", "2", None, "Jordan Blake"])
     content = workbook_bytes(book)
     page = _check(client, source, lead, upload=(io.BytesIO(content), "isva-review.xlsx")).text
-    assert texts(page, "main p.govuk-body")[0] == (
-        "Read from the sheet ‘Recommendations’ of isva-review.xlsx. Nothing has been added yet."
-    )
+    assert texts(page, "main p.govuk-body")[:2] == [
+        "Read from the sheet ‘Recommendations’ of isva-review.xlsx. Nothing has been added yet.",
+        "This column is not read: Lead. Only the reference, the text and whom it is addressed to are read.",
+    ]
     assert texts(page, "#rejected + .app-table-wrapper thead th")[0] == "Sheet row"
     assert texts(page, "#rejected + .app-table-wrapper tbody tr") == [
         "5 Text The text of the recommendation is blank (blank)"

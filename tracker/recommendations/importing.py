@@ -78,6 +78,7 @@ class ReadRows:
     where: str  # "row" for pasted rows, "sheet row" for a workbook's
     sheet: str = ""
     extra: dict = field(default_factory=dict)  # {row number: [(column number, value)]} of cells past the three
+    ignored: list = field(default_factory=list)  # headings of the columns left out
 
 
 def _heading_columns(values):
@@ -96,25 +97,34 @@ def _blank(values):
 
 
 def _take(numbered_rows, where, sheet=""):
-    """Rows as read, after the header row if there is one among the first rows; else the columns in order."""
+    """Rows as read, after the header row if there is one among the first rows; else the columns in order.
+
+    Under a header row, columns with other headings are left out (and named on the dry run); without
+    one, a cell past the third column is a row error, since nothing says what it holds.
+    """
     numbered_rows = [(number, list(values)) for number, values in numbered_rows if not _blank(values)]
-    columns, start = {key: index for index, key in enumerate(COLUMNS)}, 0
+    columns, start, headings = {key: index for index, key in enumerate(COLUMNS)}, 0, None
     for position, (_, values) in enumerate(numbered_rows[:HEADER_SEARCH_ROWS]):
         found = _heading_columns(values)
         if found:
-            columns, start = found, position + 1
+            columns, start, headings = found, position + 1, values
             break
     read = ReadRows(rows=[], where=where, sheet=sheet)
     used = set(columns.values())
+    if headings is not None:
+        read.ignored = [cells.text(v) for i, v in enumerate(headings) if i not in used and cells.text(v) is not None]
     for number, values in numbered_rows[start:]:
         taken = [
-            cells.multiline_text(values[columns[key]]) if columns.get(key, 99) < len(values) else None
+            cells.multiline_text(values[columns[key]]) if key in columns and columns[key] < len(values) else None
             for key in COLUMNS
         ]
         read.rows.append((number, *[value or "" for value in taken]))
-        extra = [(i + 1, cells.text(v)) for i, v in enumerate(values) if i not in used and cells.text(v) is not None]
-        if extra:
-            read.extra[number] = extra
+        if headings is None:
+            extra = [
+                (i + 1, cells.text(v)) for i, v in enumerate(values) if i not in used and cells.text(v) is not None
+            ]
+            if extra:
+                read.extra[number] = extra
     return read
 
 
@@ -206,6 +216,7 @@ def check_rows(source, read, lead_id):
         "counts": counts,
         "where": read.where,
         "sheet": read.sheet,
+        "ignored": read.ignored,
         "digest": hashlib.sha256(digest_of.encode()).hexdigest(),
     }
 
@@ -221,7 +232,9 @@ def too_many(read):
 
 def payload(read):
     """The rows as read, for the confirmation to check again: the dry run keeps nothing on the server."""
-    return json.dumps({"where": read.where, "sheet": read.sheet, "rows": read.rows, "extra": read.extra})
+    return json.dumps(
+        {"where": read.where, "sheet": read.sheet, "rows": read.rows, "extra": read.extra, "ignored": read.ignored}
+    )
 
 
 def from_payload(text):
@@ -230,7 +243,10 @@ def from_payload(text):
         data = json.loads(text or "")
         rows = [(int(row[0]), *(str(value) for value in row[1:4])) for row in data["rows"] if len(row) == 4]
         extra = {int(key): [(int(c), str(v)) for c, v in values] for key, values in data.get("extra", {}).items()}
-        return ReadRows(rows=rows, where=str(data["where"]), sheet=str(data.get("sheet", "")), extra=extra)
+        ignored = [str(heading) for heading in data.get("ignored", [])]
+        return ReadRows(
+            rows=rows, where=str(data["where"]), sheet=str(data.get("sheet", "")), extra=extra, ignored=ignored
+        )
     except (ValueError, TypeError, KeyError, IndexError):
         return None
 
