@@ -5,12 +5,15 @@ so it is audited with axe here. Set RECOMMENDATION_SCREENSHOTS to a folder to ke
 """
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from tests.browser.axe import audit, install_axe, report
 from tests.browser.conftest import says, sign_in
 from tests.browser.test_recommendations_journey import shot
+from tracker.common.dates import local_today, long_date
+from tracker.common.quarters import quarter_of
 
 ROWS = (
     "Recommendation 1\tBy March 2028 the force should tell every victim of their rights when they report.\tForce\n"
@@ -55,3 +58,14 @@ def test_chair_pastes_rows_sees_the_row_errors_and_adds_the_good_rows(page, make
     )
     shot(page, "import-04-added")
     assert not violations, report(violations)
+
+    # The quarter's draft report counts them in its section on recommendations.
+    page.goto(f"/reports/{quarter_of(local_today()).slug}/draft")
+    section = page.locator("#recommendations")
+    expect(section.locator("tbody tr th")).to_have_text(
+        [f"HMICFRS: PEEL 2027: victim service assessment (published {long_date(source.published_on)})"]
+    )
+    due = long_date(source.published_on + timedelta(days=56))
+    expect(section.locator("tbody tr td")).to_have_text(["3", "0", "0", "0", "3", due, "Not yet published"])
+    section.scroll_into_view_if_needed()
+    shot(page, "import-05-draft-report")

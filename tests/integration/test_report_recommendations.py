@@ -78,7 +78,7 @@ def test_the_section_shows_each_source_as_at_the_quarter_s_end_in_the_page_and_t
     html = render_report_html(snapshot, draft=True)
     assert visible_text(html, "#recommendations") == (
         "Recommendations "
-        f"Recommendations made to the force and the PCC by inspections and reviews published by {iso_date(LAST.end.isoformat())}, "
+        f"The recommendations of the inspections and reviews published by {iso_date(LAST.end.isoformat())}, "
         "by their status on that day, and the response each report needs. "
         "Recommendations by report or review and status, oldest report first "
         "Report or review Awaiting review Being progressed Complete Not accepted All Response due Response "
