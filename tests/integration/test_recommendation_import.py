@@ -222,3 +222,22 @@ def test_a_lead_cannot_add_recommendations(client, auth, make, db):
     assert _check(client, source, lead, "AFI 1\tText\tforce").status_code == 403
     assert client.get(f"/recommendations/sources/{source.id}").status_code == 200
     assert texts(client.get(f"/recommendations/sources/{source.id}").text, "main .govuk-button") == []
+
+
+def test_rows_too_long_for_the_confirmation_are_refused_before_the_dry_run(client, auth, make, db, app):
+    source = make.source()
+    lead = make.user("lead")
+    auth.sign_in("chair")
+    app.config["MAX_FORM_BYTES"], before = 2000, app.config["MAX_FORM_BYTES"]
+    try:
+        response = _check(
+            client, source, lead, "\n".join(f"AFI {n}\t{'Text, with commas. ' * 10}\tforce" for n in range(20))
+        )
+    finally:
+        app.config["MAX_FORM_BYTES"] = before
+    assert response.status_code == 400
+    assert error_messages(response.text) == [
+        "The rows hold too much text to add at once. Add them in two or more parts"
+    ]
+    too_many = _check(client, source, lead, "\n".join(f"AFI {n}\tText\tforce" for n in range(301)))
+    assert error_messages(too_many.text) == ["There are 301 rows. Add at most 300 at a time"]

@@ -34,7 +34,7 @@ def _lead(lead_id):
 
 
 def _dry_run(source, form, read, origin):
-    refusal = importing.too_many(read)
+    refusal = importing.too_many(read) or importing.too_long_to_confirm(read, current_app.config["MAX_FORM_BYTES"])
     if refusal:
         (form.spreadsheet if origin != PASTED else form.rows).errors.append(refusal)
         return _page(source, form)

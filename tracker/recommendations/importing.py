@@ -11,6 +11,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote_plus
 
 from tracker.audit.services import record
 from tracker.common.templating import pluralise
@@ -26,6 +27,8 @@ HEADER_SEARCH_ROWS = 30
 # What the given value is cut to on the dry run: enough to find the cell.
 SHOWN_CHARACTERS = 120
 ADD, REJECT = "add", "reject"
+# Room in the confirmation form for its token, digest and other fields.
+CONFIRMATION_MARGIN = 4096
 
 HEADINGS = {
     "reference": {"reference", "ref", "number", "no", "recommendation number", "recommendation reference", "id"},
@@ -227,6 +230,14 @@ def too_many(read):
         return f"There are {len(read.rows)} rows. Add at most {MAX_ROWS} at a time"
     if not read.rows:
         return "There are no rows to add under the headings"
+    return None
+
+
+def too_long_to_confirm(read, max_form_bytes):
+    """The refusal for rows whose text the confirmation could not carry back in one form, or None."""
+    # The confirmation is sent as an ordinary form, URL-encoded, within the form size every page has.
+    if len(quote_plus(payload(read))) > max_form_bytes - CONFIRMATION_MARGIN:
+        return "The rows hold too much text to add at once. Add them in two or more parts"
     return None
 
 
