@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from tests.browser.audit_set import DESKTOP, NARROW
 from tests.browser.axe import audit, install_axe, report
 from tests.browser.conftest import says, sign_in
+from tests.browser.test_focus_and_reflow import REFLOW_CHECK
 from tests.browser.test_recommendations_journey import shot
 from tracker.common.dates import local_today, long_date
 from tracker.common.quarters import quarter_of
@@ -51,6 +53,13 @@ def test_chair_pastes_rows_sees_the_row_errors_and_adds_the_good_rows(page, make
     )
     shot(page, "import-03-dry-run")
     violations += audit(page, "the dry run")
+    # At 320 CSS pixels the dry run reflows: its tables scroll inside their boxes, the page never sideways.
+    page.set_viewport_size(NARROW)
+    found = page.evaluate(REFLOW_CHECK)
+    assert found["scrollWidth"] <= found["clientWidth"] + 1, found["outside"]
+    assert found["unwrappedTables"] == []
+    shot(page, "import-03-dry-run-narrow")
+    page.set_viewport_size(DESKTOP)
     page.get_by_role("button", name="Add 3 recommendations").click()
     says(page, "3 recommendations added, led by Jordan Blake. 1 row could not be added.")
     expect(page.locator("main tbody tr td:first-child a")).to_have_text(
