@@ -208,6 +208,16 @@ def test_a_tampered_or_unreadable_confirmation_writes_nothing(client, auth, make
     assert banners(client.get(response.location).text) == [
         "These rows could not be read back. Nothing was added: paste or upload them again."
     ]
+    from tracker.admin.services import set_active
+
+    set_active(lead, False)
+    db.session.commit()
+    gone = client.post(f"/recommendations/sources/{source.id}/import/confirm", data=fields)
+    assert banners(client.get(gone.location).text) == [
+        "The lead you chose can no longer lead recommendations. Nothing was added: choose another."
+    ]
+    set_active(lead, True)
+    db.session.commit()
     changed = client.post(
         f"/recommendations/sources/{source.id}/import/confirm",
         data={**fields, "payload": fields["payload"].replace("AFI 1", "AFI 9")},

@@ -79,7 +79,11 @@ def confirm_import(source_id):
     source = load_source(source_id)
     ensure(source.can_manage(actor()))
     confirm = ConfirmRowsForm()
-    read = importing.from_payload(confirm.payload.data) if confirm.validate_on_submit() else None
+    valid = confirm.validate_on_submit()
+    if confirm.lead_id.errors and confirm.lead_id.data:
+        flash("The lead you chose can no longer lead recommendations. Nothing was added: choose another.", "warning")
+        return redirect(url_for("recommendations.import_rows", source_id=source.id))
+    read = importing.from_payload(confirm.payload.data) if valid else None
     lead = _lead(confirm.lead_id.data)
     if read is None or lead is None or importing.too_many(read):
         flash("These rows could not be read back. Nothing was added: paste or upload them again.", "warning")

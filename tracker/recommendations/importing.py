@@ -117,8 +117,11 @@ def _take(numbered_rows, where, sheet=""):
     if headings is not None:
         read.ignored = [cells.text(v) for i, v in enumerate(headings) if i not in used and cells.text(v) is not None]
     for number, values in numbered_rows[start:]:
+        # The text keeps its line breaks; a reference and an addressee are one line each.
         taken = [
-            cells.multiline_text(values[columns[key]]) if key in columns and columns[key] < len(values) else None
+            (cells.multiline_text if key == "text" else cells.text)(values[columns[key]])
+            if key in columns and columns[key] < len(values)
+            else None
             for key in COLUMNS
         ]
         read.rows.append((number, *[value or "" for value in taken]))
@@ -181,7 +184,8 @@ def check_rows(source, read, lead_id):
         elif reference.lower() in taken:
             problems.append(_problem("Reference", f"{source.title} already has {taken[reference.lower()]}", reference))
         elif reference.lower() in seen:
-            problems.append(_problem("Reference", f"Row {seen[reference.lower()]} has the same reference", reference))
+            earlier = f"{read.where.capitalize()} {seen[reference.lower()]}"
+            problems.append(_problem("Reference", f"{earlier} has the same reference", reference))
         if reference and reference.lower() not in seen:
             seen[reference.lower()] = number
         if not text:
