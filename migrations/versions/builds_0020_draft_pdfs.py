@@ -1,7 +1,7 @@
 """Draft PDFs are made by the scheduler process too, kept on their request, one per quarter beside its build.
 
 Revision ID: builds_0020
-Revises: reports_0017
+Revises: recs_0018
 Create Date: 2026-12-04 18:50:00
 
 """

@@ -58,6 +58,8 @@ RULES = {
         "args": lambda d: {"recommendation_id": d.recommendation.id, "action_id": d.action.id},
         "expect": MANAGERS_POST,
     },
+    "recommendations.import_rows": {"method": "POST", "args": _source, "expect": MANAGERS_POST},
+    "recommendations.confirm_import": {"method": "POST", "args": _source, "expect": MANAGERS_POST},
     "recommendations.change_status": {"method": "POST", "args": _recommendation, "expect": LEAD_POST},
     "recommendations.draft_response": {
         "method": "POST",

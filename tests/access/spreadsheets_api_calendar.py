@@ -75,5 +75,8 @@ RULES = {
     "api.action": _api(lambda d: {"reference": d.action.reference}),
     "api.rights": _api(),
     "api.summary": _api(),
+    "api.recommendation_sources": _api(),
+    "api.recommendations": _api(),
+    "api.recommendation": _api(lambda d: {"recommendation_id": d.recommendation.id}),
     "api.openapi": {"method": "GET", "args": lambda d: {}, "expect": PUBLIC},
 }

@@ -109,6 +109,23 @@ def _checked_again(world, client):
     db.session.commit()
 
 
+IMPORTED_ROWS = "AFI 7\tThe force should offer every victim a needs assessment.\tforce\n"
+
+
+def _recommendation_rows_checked(world):
+    """What the dry run page sends back to add the rows it checked."""
+    from tracker.recommendations import importing
+
+    read = importing.read_pasted(IMPORTED_ROWS)
+    result = importing.check_rows(world.source, read, str(world.lead.id))
+    return {
+        "payload": importing.payload(read),
+        "origin": "the pasted rows",
+        "lead_id": str(world.lead.id),
+        "digest": result["digest"],
+    }
+
+
 def _csv_of_figures(world):
     quarter = world.quarter.label.replace(" ", "-")
     rows = f"quarter,right,self_percent,voice_percent,voice_sample,voice_source\n{quarter},5,70,55,40,survey\n"
@@ -459,6 +476,14 @@ CASES = {
             "published_on": parts(w.source.published_on),
         },
         banner=lambda w: "Your changes have been saved.",
+    ),
+    "recommendations.import_rows": Sent(
+        data=lambda w: {"rows": IMPORTED_ROWS, "lead_id": str(w.lead.id)},
+        heading=lambda w: "Check the recommendations",
+    ),
+    "recommendations.confirm_import": Sent(
+        data=_recommendation_rows_checked,
+        banner=lambda w: f"1 recommendation added, led by {w.lead.name}.",
     ),
     "recommendations.link_action": Sent(
         data=lambda w: {"action_id": str(w.free_action.id)},

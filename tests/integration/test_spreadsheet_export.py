@@ -41,7 +41,7 @@ def test_workbook_has_actions_with_brag_and_reasons_and_updates(plan, db, monkey
     """Small exports are built in memory and large ones streamed to disk; both read the same."""
     monkeypatch.setattr(exporter, "IN_MEMORY_ROWS", in_memory_rows)
     book = load_workbook(io.BytesIO(_workbook()))
-    assert book.sheetnames == ["Actions", "Updates"]
+    assert book.sheetnames == ["Actions", "Updates", "Recommendations"]
     actions, updates = book["Actions"], book["Updates"]
     assert [cell.value for cell in actions[1]] == [heading for heading, _ in EXPORT_COLUMNS]
     assert actions.freeze_panes == "A2" and updates.freeze_panes == "A2"

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from tracker.admin.models import OrganisationLogo
 from tracker.compliance.models import ComplianceAssessment
 from tracker.plan.models import ActionUpdate, Evidence
+from tracker.recommendations.models import Recommendation
 from tracker.spreadsheets.models import ImportBatch
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -44,7 +45,7 @@ class Upload:
         return client.post(self.url, data=data, content_type="multipart/form-data")
 
 
-def uploads(action):
+def uploads(action, source=None):
     update = {"narrative": "Audit done.", "status": "in_progress", "progress": "60", "declared_rag": "green"}
     return {
         "evidence": Upload(
@@ -62,14 +63,20 @@ def uploads(action):
         "report logo": Upload(
             "/admin/logo", "file", PNG, "logo.png", EXE, "LOGO_MAX_BYTES", (OrganisationLogo,), {},
         ),
+        "recommendations import": Upload(
+            f"/recommendations/sources/{source.id if source else 0}/import", "spreadsheet",
+            b"Reference,Text,Addressed to\nAFI 1,Tell victims,force\n", "recommendations.csv", PDF,
+            "IMPORT_MAX_BYTES", (Recommendation,), {"lead_id": str(action.owner_id)},
+        ),
     }  # fmt: skip
 
 
-@pytest.fixture(params=["evidence", "plan import", "compliance figures", "report logo"])
+@pytest.fixture(params=["evidence", "plan import", "compliance figures", "report logo", "recommendations import"])
 def upload(request, client, auth, make):
     action = make.action()
+    source = make.source() if request.param == "recommendations import" else None
     auth.sign_in(action.owner if request.param == "evidence" else "admin")
-    return uploads(action)[request.param]
+    return uploads(action, source)[request.param]
 
 
 def refusal(response):

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, cli_group=None)
 tokens_bp = Blueprint("tokens", __name__, cli_group=None)
 
-from tracker.api import routes, token_routes  # noqa: E402,F401
+from tracker.api import recommendations, routes, token_routes  # noqa: E402,F401

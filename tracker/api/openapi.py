@@ -2,6 +2,7 @@
 
 from tracker.plan.models import Rag, Source, Status
 from tracker.plan.queries import DUE_WINDOWS, SORTS
+from tracker.recommendations.models import Addressee, Body, RecommendationStatus
 
 DATE = {"type": "string", "format": "date"}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
@@ -51,6 +52,68 @@ def _action_properties():
         "success_measure": {"type": "string"},
         "completed_on": NULLABLE_DATE,
         "last_update_at": NULLABLE_MOMENT,
+    }
+
+
+def _recommendation_schemas():
+    statuses = [status.value for status in RecommendationStatus]
+    bodies = {"type": "string", "enum": [body.value for body in Body]}
+    source = _object(
+        {
+            "id": {"type": "integer", "description": "Use as the `source` filter of /recommendations."},
+            "body": bodies,
+            "body_label": {"type": "string"},
+            "title": {"type": "string"},
+            "published_on": DATE,
+            "link": {"type": ["string", "null"], "format": "uri"},
+            "response_days": {
+                "type": ["integer", "null"],
+                "description": "Calendar days after publication to publish a response; null when none is required.",
+            },
+            "response_due_on": NULLABLE_DATE,
+            "responded_on": {**NULLABLE_DATE, "description": "When the response was published."},
+            "response_days_left": {
+                "type": ["integer", "null"],
+                "description": "Days from meta.date to the due date, negative once overdue; null when not waiting.",
+            },
+            "response_overdue": {"type": "boolean"},
+            "recommendations": {"type": "integer", "minimum": 0},
+            "by_status": _object({status: {"type": "integer", "minimum": 0} for status in statuses}),
+        }
+    )
+    recommendation = _object(
+        {
+            "id": {"type": "integer"},
+            "source": _object({"id": {"type": "integer"}, "body": bodies, "title": {"type": "string"}}),
+            "reference": {"type": "string", "examples": ["Recommendation 3", "AFI 2"]},
+            "text": {"type": "string"},
+            "addressed_to": {"type": "string", "enum": [addressee.value for addressee in Addressee]},
+            "addressed_to_label": {"type": "string"},
+            "lead": _object({"name": {"type": "string"}, "email": {"type": "string", "format": "email"}}),
+            "status": {"type": "string", "enum": statuses},
+            "status_label": {"type": "string"},
+            "status_reason": {"type": "string"},
+            "status_changed_at": NULLABLE_MOMENT,
+            "actions": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "References of the actions that answer it, as in /actions/{reference}.",
+            },
+            "rights": {"type": "array", "items": {"type": "integer"}, "description": "Numbers of the Code's rights."},
+            "priorities": {"type": "array", "items": {"type": "integer"}},
+        }
+    )
+    return {
+        "RecommendationSource": source,
+        "RecommendationSourceList": _object(
+            {
+                "data": {"type": "array", "items": _ref("RecommendationSource")},
+                "meta": _object({"date": {**DATE, "description": "The day the clocks were read."}}),
+            }
+        ),
+        "Recommendation": recommendation,
+        "RecommendationList": _object({"data": {"type": "array", "items": _ref("Recommendation")}}),
+        "RecommendationDetail": _object({"data": _ref("Recommendation")}),
     }
 
 
@@ -125,6 +188,7 @@ def schemas():
                 )
             }
         ),
+        **_recommendation_schemas(),
     }
 
 
@@ -161,6 +225,21 @@ FILTERS = [
     _query("open", "1 for open actions only.", {"type": "string", "enum": ["1"]}),
     _query("sort", "Order of the results.", {"type": "string", "enum": list(SORTS)}),
 ]
+
+
+def _recommendation_filters():
+    return [
+        _query("source", "Id of a report or review, from /recommendation-sources.", {"type": "integer"}),
+        _query(
+            "status",
+            "Repeat to match any of several statuses.",
+            {"type": "array", "items": {"type": "string", "enum": [s.value for s in RecommendationStatus]}},
+            True,
+        ),
+    ]
+
+
+RECOMMENDATION_FILTERS = _recommendation_filters()
 
 
 def _paging(default, highest):
@@ -219,6 +298,25 @@ def openapi_document(server_url, page_size=50, max_page_size=500):
             ),
             "/rights": _operation("listRights", "The rights of the Victims' Code in use", "RightList"),
             "/summary": _operation("getSummary", "Counts of actions by BRAG", "Summary", FILTERS),
+            "/recommendation-sources": _operation(
+                "listRecommendationSources",
+                "Inspection reports and reviews, newest first, with their response clocks",
+                "RecommendationSourceList",
+            ),
+            "/recommendations": _operation(
+                "listRecommendations",
+                "Recommendations, with the actions that answer them and their rights and priorities",
+                "RecommendationList",
+                RECOMMENDATION_FILTERS,
+                {"400": _response("A source that is not an id, or an unknown status.", "Error")},
+            ),
+            "/recommendations/{id}": _operation(
+                "getRecommendation",
+                "One recommendation",
+                "RecommendationDetail",
+                [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                {"404": _response("No recommendation has this id.", "Error")},
+            ),
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",

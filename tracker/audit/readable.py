@@ -90,6 +90,7 @@ KIND_LABELS = {
     "response.edited": "Response worded",
     "response.approved": "Response approved",
     "response.published": "Response published",
+    "recommendation_source.imported": "Recommendations added from a table",
     "meeting_series.created": "Meeting series set up",
     "meeting_series.changed": "Meeting series changed",
     "meeting.created": "Meeting planned",
@@ -160,6 +161,8 @@ FIELD_LABELS = {
     "guests": "Guests",
     "arising": "Actions arising",
     "text": "Text",
+    "recommendations_added": "Recommendations added",
+    "rows_not_added": "Rows not added",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("recommendations", __name__)
 
-from tracker.recommendations import response_routes, routes, status_routes  # noqa: E402,F401
+from tracker.recommendations import import_routes, response_routes, routes, status_routes  # noqa: E402,F401

@@ -66,6 +66,7 @@ def build_snapshot(quarter, *, today=None, progress=None) -> dict:
         "compliance": compliance_section(quarter),
         "decisions": decisions_for(quarter),
         "meetings": meetings_for(quarter, as_at),
+        "recommendations": recommendations_for(quarter, as_at),
         "actions": rows,
     }
 
@@ -210,6 +211,13 @@ def meetings_for(quarter, as_at):
     from tracker.meetings.report_section import quarter_meetings
 
     return quarter_meetings(quarter.start, as_at)
+
+
+def recommendations_for(quarter, as_at):
+    """Each report or review published by as_at, its recommendations by status and its response; None when none."""
+    from tracker.recommendations.report_section import quarter_recommendations
+
+    return quarter_recommendations(quarter, as_at)
 
 
 def compliance_section(quarter):

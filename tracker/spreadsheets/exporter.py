@@ -30,6 +30,7 @@ from tracker.plan.models import (
     action_touchpoints,
 )
 from tracker.plan.queries import SORTS, filtered_actions
+from tracker.recommendations.models import Recommendation, RecommendationSource
 from tracker.reference.models import CodeRight, Priority, Touchpoint
 from tracker.spreadsheets.columns import EXPORT_COLUMNS, UPDATE_COLUMNS
 
@@ -275,7 +276,7 @@ def _formats(workbook):
 
 
 def write_workbook(output, filters, today, title="Victims Code actions"):
-    """Write the Excel export (sheets Actions and Updates) of the filtered actions to a file object."""
+    """Write the Excel export (sheets Actions and Updates of the filtered actions, and Recommendations) to a file object."""
     streamed = export_row_count(filters, today) > IN_MEMORY_ROWS
     workbook = xlsxwriter.Workbook(
         output, {"constant_memory": streamed, "strings_to_numbers": False, "strings_to_urls": False}
@@ -294,8 +295,62 @@ def write_workbook(output, filters, today, title="Victims Code actions"):
     for values in export_updates(filters, today):
         updates.append(values)
     updates.finish()
+    recommendations = _Sheet(workbook, "Recommendations", RECOMMENDATION_COLUMNS, formats)
+    for values in recommendation_rows():
+        recommendations.append(values)
+    recommendations.finish()
     workbook.close()
     return count
+
+
+RECOMMENDATION_COLUMNS = (
+    ("Report or review", 40),
+    ("Made by", 18),
+    ("Published", 12),
+    ("Response due", 12),
+    ("Response published", 12),
+    ("Reference", 16),
+    ("Recommendation", 60),
+    ("Addressed to", 18),
+    ("Lead", 22),
+    ("Lead email", 30),
+    ("Status", 17),
+    ("Reason for the status", 45),
+    ("Actions", 20),
+    ("Code rights", 12),
+    ("Priorities", 11),
+)
+
+
+def recommendation_rows():
+    """Every recommendation, by report (newest first) and position, with the actions that answer it.
+
+    All of them, whatever the action list's filters: every signed-in person reads every recommendation.
+    """
+    query = (
+        select(Recommendation)
+        .join(Recommendation.source)
+        .order_by(RecommendationSource.published_on.desc(), RecommendationSource.id, Recommendation.position)
+    )
+    for recommendation in db.session.scalars(query):
+        source = recommendation.source
+        yield [
+            source.title,
+            source.body_label,
+            source.published_on,
+            source.response_due_on,
+            source.responded_on,
+            recommendation.reference,
+            recommendation.text,
+            recommendation.addressed_to_label,
+            recommendation.lead.name,
+            recommendation.lead.email,
+            recommendation.status_label,
+            recommendation.status_reason or "",
+            ", ".join(action.reference for action in recommendation.actions),
+            ", ".join(str(right.number) for right in recommendation.rights),
+            ", ".join(str(priority.number) for priority in recommendation.priorities),
+        ]
 
 
 def csv_cell(value):
