@@ -1,4 +1,5 @@
-"""From a new HMICFRS report to its recommendations answered by actions, in a real browser.
+"""From a new HMICFRS report to its recommendations answered by actions and the published response,
+in a real browser.
 
 Set RECOMMENDATION_SCREENSHOTS to a folder to keep a full-page screenshot of each page on the way.
 """
@@ -26,7 +27,7 @@ def shot(page, name):
         page.screenshot(path=f"{folder}/{name}.png", full_page=True, animations="disabled", caret="hide")
 
 
-def test_chair_records_an_hmicfrs_report_links_actions_and_the_lead_decides(page, make):
+def test_chair_records_an_hmicfrs_report_links_actions_the_lead_decides_and_the_response_is_published(page, make):
     chair = make.user("chair", name="Casey Chair")
     lead = make.user("lead", name="Jordan Blake")
     action = make.action(owner=lead, reference="VV-001", title="Send every victim the rights leaflet")
@@ -102,3 +103,27 @@ def test_chair_records_an_hmicfrs_report_links_actions_and_the_lead_decides(page
     shot(page, "09-after-status")
     page.goto(f"/actions/{action.reference}")
     shot(page, "10-action-page")
+    sign_out(page)
+
+    # The chair answers the report: the response drafted from the decision, approved and published.
+    signed_in(page, chair)
+    page.goto("/recommendations")
+    page.get_by_role("link", name="PEEL 2027: victim service assessment", exact=True).click()
+    page.get_by_role("button", name="Draft the response").click()
+    says(page, "The response has been drafted from the recommendations and their actions. Word it, then approve it.")
+    expect(page.locator("main")).to_contain_text("Being progressed")
+    page.get_by_role("link", name="Change the wording").click()
+    page.locator("textarea").last.fill("VV-001 sends every victim the leaflet from April.")
+    page.get_by_role("button", name="Save the response").click()
+    says(page, "The response has been saved.")
+    page.get_by_role("link", name="Approve the response").click()
+    page.get_by_role("button", name="Approve", exact=True).click()
+    says(page, "The response has been approved. Publish it when it is ready to go out.")
+    page.get_by_role("button", name="Publish the response").click()
+    says(page, "The response has been published.")
+    expect(page.locator(".app-response__wording")).to_have_text(["VV-001 sends every victim the leaflet from April."])
+    shot(page, "11-published-response")
+    page.get_by_role("link", name="Back to PEEL 2027: victim service assessment").click()
+    expect(row).to_have_text(re.compile(rf"^\s*{long_date(due)}\s+Published {long_date(date.today())}\s*$"))
+    page.goto("/")
+    expect(page.locator("#responses-heading")).to_have_count(0)
