@@ -153,7 +153,8 @@ def test_two_scheduler_processes_send_each_digest_once(app, db, make, tmp_path):
         for process in processes:
             process.send_signal(signal.SIGTERM)
         for process, (_, thread) in zip(processes, readers, strict=True):
-            process.wait(timeout=30)
+            # A process stops once the job it is running ends: a catch-up may be building a report.
+            process.wait(timeout=90)
             thread.join(timeout=10)
         outputs = ["".join(lines) for lines, _ in readers]
 

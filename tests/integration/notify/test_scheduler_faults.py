@@ -114,10 +114,11 @@ def _scheduler_process(app, instance, **settings):
 
 
 def _stop(process):
-    """Ask a scheduler process to stop; one still finishing another due job after 30 s is killed."""
+    """Ask a scheduler process to stop. It finishes the job it is running first (a catch-up may be
+    building a report, which takes a while on a busy machine); one still running after 90 s is killed."""
     process.terminate()
     try:
-        process.wait(30)
+        process.wait(90)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(10)
