@@ -33,6 +33,7 @@ def upgrade():
         batch_op.add_column(sa.Column("pdf", sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column("as_at", tracker.common.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("fingerprint", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("revision", sa.BigInteger(), nullable=True))
     op.drop_index("uq_report_build_active_quarter", table_name="report_build")
     _active_index("uq_report_build_active_quarter", ACTIVE_REPORT)
     _active_index("uq_report_build_active_draft", ACTIVE_DRAFT)
@@ -44,6 +45,7 @@ def downgrade():
     op.drop_index("uq_report_build_active_quarter", table_name="report_build")
     _active_index("uq_report_build_active_quarter", ACTIVE)
     with op.batch_alter_table("report_build") as batch_op:
+        batch_op.drop_column("revision")
         batch_op.drop_column("fingerprint")
         batch_op.drop_column("as_at")
         batch_op.drop_column("pdf")

@@ -135,6 +135,31 @@ def test_the_page_says_when_the_plan_changed_since_the_draft_and_a_new_one_is_up
     )
 
 
+def test_with_nothing_written_since_the_draft_its_page_does_not_read_the_plan_again(
+    client, auth, db, make, plan, monkeypatch
+):
+    auth.sign_in("chair")
+    client.post(f"/reports/{LAST.slug}/draft-pdf")
+    assert work_through_builds() == "1 draft PDF made, 0 failed"
+    (draft,) = _drafts(db)
+    unchanged = (
+        f"The draft PDF of the {LAST.label} report is ready. Made on {date_time(draft.as_at)}. "
+        "The report's figures and words have not changed since. Download draft PDF"
+    )
+    reads = []
+    fingerprint = services.current_draft_fingerprint
+    monkeypatch.setattr(
+        services, "current_draft_fingerprint", lambda quarter: reads.append(quarter) or fingerprint(quarter)
+    )
+
+    assert _page(client)[2] == unchanged
+    assert reads == [], "signing in and reading pages write nothing the report shows, so the plan is not read"
+
+    make.department("Estates")  # a write, though not one this report shows
+    assert _page(client)[2] == unchanged
+    assert reads == [LAST, LAST], "after a write the page (and its script's answer) compare what a draft would show"
+
+
 def test_a_draft_that_fails_says_why_and_can_be_tried_again(client, auth, db, plan, monkeypatch):
     auth.sign_in("chair")
     client.post(f"/reports/{LAST.slug}/draft-pdf")

@@ -194,7 +194,7 @@ def test_content_holding_a_form_is_never_kept(db, make):
 
 
 def test_bookkeeping_leaves_the_revision_alone_so_kept_pages_stay_kept(app, client, auth, make, db):
-    """The scheduler's heartbeat, a job run, a sign-in and an API call write, but change no page."""
+    """The scheduler's heartbeat, a job run, a sign-in, an API call and a draft PDF write, but change no page."""
     from tracker.api.tokens import create_token
     from tracker.notify.scheduler import TrackerScheduler, run_job
 
@@ -212,6 +212,12 @@ def test_bookkeeping_leaves_the_revision_alone_so_kept_pages_stay_kept(app, clie
     assert current_revision() == start, "a sign-in"
     answer = client.get("/api/v1/actions", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 200 and current_revision() == start, "an API call"
+    from tracker.common.quarters import quarter_of
+    from tracker.reports.builds import request_draft, work_through_builds
+
+    request_draft(quarter_of(local_today()).previous(), lead)
+    db.session.commit()
+    assert work_through_builds() == "1 draft PDF made, 0 failed" and current_revision() == start, "a draft PDF"
 
     update = {"narrative": "Letters sent", "status": "in_progress", "progress": "55", "declared_rag": "green"}
     assert client.post(f"/actions/{action.reference}/update", data=update).status_code == 302

@@ -9,7 +9,7 @@ The revision is moved by the session itself, just before each commit that wrote 
 objects, bulk or Core statements, raw SQL through the session), in the same transaction as the
 write: a reader sees the new rows and the new number together or neither. Bookkeeping that no kept
 page shows (the scheduler's lease and job runs, the outbox, the audit log, sign-in attempts and
-times, API token use, import progress) leaves it alone: in production the scheduler alone writes
+times, API token use, import progress, report build requests) leaves it alone: in production the scheduler alone writes
 every 30 seconds, and every sign-in and API call writes, so counting those would keep nothing.
 A table not named here counts as plan data, so a new table can only make the cache keep less. Taking its row lock
 last, at commit, means two writers never wait on each other in a cycle. It starts from a random
@@ -46,6 +46,7 @@ BOOKKEEPING_TABLES = frozenset(
         "password_reset_token",
         "api_token",
         "import_batch",
+        "report_build",
         "data_revision",
     }
 )

@@ -26,6 +26,8 @@ from sqlalchemy.orm import undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record
+from tracker.common.dates import local_today
+from tracker.common.revision import current_revision
 from tracker.common.templating import pluralise
 from tracker.common.types import utcnow
 from tracker.extensions import db
@@ -101,7 +103,19 @@ def request_draft(quarter, user):
 
 
 def draft_is_stale(draft):
-    """Whether a draft made now would differ from the made one: the plan (or the chair's notes) changed since."""
+    """Whether a draft made now would differ from the made one: the plan (or the chair's notes) changed since.
+
+    When nothing has been written since the draft read the plan, on the same day, it cannot differ and
+    the plan is not read again (at 5,000 actions reading it takes seconds); otherwise what a draft
+    made now would show is compared with what the made one shows.
+    """
+    if (
+        draft.revision is not None
+        and draft.as_at is not None
+        and local_today(draft.as_at) == local_today()
+        and current_revision() == draft.revision
+    ):
+        return False
     return services.current_draft_fingerprint(draft.period) != draft.fingerprint
 
 
@@ -232,7 +246,7 @@ def _build(quarter, user):
 
 def _make_draft(build_id, quarter):
     """Draw the draft PDF and keep it on its request; earlier drafts of the quarter let go of theirs."""
-    as_at = utcnow()
+    as_at, revision = utcnow(), current_revision()
     pdf, fingerprint = services.make_draft_pdf(quarter)
     db.session.execute(
         update(ReportBuild)
@@ -240,7 +254,7 @@ def _make_draft(build_id, quarter):
         .values(pdf=None)
     )
     build = db.session.get(ReportBuild, build_id)
-    build.pdf, build.as_at, build.fingerprint = pdf, as_at, fingerprint
+    build.pdf, build.as_at, build.fingerprint, build.revision = pdf, as_at, fingerprint, revision
     return f"The draft PDF of the {quarter.label} report is ready."
 
 

@@ -4,6 +4,7 @@ import enum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -241,10 +242,12 @@ class ReportBuild(db.Model):
     # What the person is told once it is done: "The 2026/27 Q3 report is published. It is on its way to 2 people."
     outcome: Mapped[str] = mapped_column(Text, default="")
     # A draft's PDF once made, when the plan was read for it, and the SHA-256 of what it was made from
-    # (the report's data without the day it was made), to tell whether the plan has changed since.
+    # (the report's data without the day it was made), to tell whether the plan has changed since;
+    # and the data revision read just before, which says at once that nothing has been written since.
     pdf = deferred(mapped_column(LargeBinary))
     as_at = mapped_column(UTCDateTime)
     fingerprint: Mapped[str | None] = mapped_column(String(64))
+    revision: Mapped[int | None] = mapped_column(BigInteger)
 
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
 
