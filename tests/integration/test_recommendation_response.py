@@ -482,3 +482,27 @@ def test_two_people_at_the_same_moment_never_both_go_through(app, db, people, re
         "Someone else drafted a version of the response at the same moment. Check it before changing it."
     )
     assert db.session.scalars(select(RecommendationResponse.number)).all() == [1]
+
+
+def test_an_update_posted_after_midnight_in_summer_is_dated_by_the_local_day(app, db, people, report):
+    """00:30 on 1 July in London is 23:30 on 30 June in UTC: the response says 1 July, as the timeline does."""
+    from datetime import UTC, datetime
+
+    from tracker.plan.models import ActionUpdate
+
+    letter = report["letter"]
+    db.session.add(
+        ActionUpdate(
+            action=letter,
+            author=people["lead"],
+            kind="update",
+            narrative="Printed overnight.",
+            status=Status.IN_PROGRESS.value,
+            progress=70,
+            created_at=datetime(2027, 6, 30, 23, 30, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+    _, found = _draft(app, people, report)
+    (line,) = responses.entries(found)[0].actions
+    assert (line.narrative, line.narrative_on.isoformat()) == ("Printed overnight.", "2027-07-01")

@@ -69,8 +69,7 @@ def _check_manager(source, actor):
         raise PermissionError("Only the chair or an administrator can word and publish a response")
 
 
-def _action_lines(actions, today):
-    rags, latest = rags_of(actions, today), latest_narratives(actions)
+def _action_lines(actions, rags, latest):
     lines = []
     for action in actions:
         entry = latest.get(action.id)
@@ -81,7 +80,7 @@ def _action_lines(actions, today):
                 status=action.status_label,
                 brag=rags[action.id].label,
                 narrative=entry.narrative if entry else None,
-                narrative_on=entry.created_at.date() if entry else None,
+                narrative_on=local_today(entry.created_at) if entry else None,
             )
         )
     return lines
@@ -110,6 +109,14 @@ def entries(response, today=None):
         ]
     today = today or local_today()
     wording = {item.recommendation_id: item.wording for item in response.items}
+    recommendations = response.source.recommendations
+    answered = {
+        recommendation.id: [] if recommendation.status == RecommendationStatus.NOT_ACCEPTED else recommendation.actions
+        for recommendation in recommendations
+    }
+    # Every answering action's BRAG and latest update at once, not a query for each recommendation.
+    actions = list({action.id: action for listed in answered.values() for action in listed}.values())
+    rags, latest = rags_of(actions, today), latest_narratives(actions)
     return [
         Entry(
             recommendation.reference,
@@ -117,11 +124,9 @@ def entries(response, today=None):
             recommendation.status,
             recommendation.status_reason,
             wording.get(recommendation.id, ""),
-            []
-            if recommendation.status == RecommendationStatus.NOT_ACCEPTED
-            else _action_lines(recommendation.actions, today),
+            _action_lines(answered[recommendation.id], rags, latest),
         )
-        for recommendation in response.source.recommendations
+        for recommendation in recommendations
     ]
 
 
