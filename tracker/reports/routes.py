@@ -110,10 +110,15 @@ def make_draft(quarter):
     return redirect(url_for("reports.drafting", quarter=quarter))
 
 
+def _not_started(build):
+    """Whether a build has waited so long that the scheduler process may not be running."""
+    waiting = build is not None and build.state == BuildState.QUEUED
+    return waiting and (utcnow() - build.requested_at).total_seconds() > NOT_STARTED_SECONDS
+
+
 def _draft_status(quarter):
     draft = builds.latest_draft(_started(quarter))
     made = draft if draft is not None and draft.state == BuildState.DONE else builds.made_draft(quarter)
-    waited = (utcnow() - draft.requested_at).total_seconds() if draft and draft.state == BuildState.QUEUED else 0
     # While a new draft is on its way the page follows it; otherwise it offers the made one, saying if it is out of date.
     offered = made if made is not None and not (draft and draft.is_active) else None
     html = render_template(
@@ -122,7 +127,7 @@ def _draft_status(quarter):
         made=offered,
         stale=offered is not None and builds.draft_is_stale(offered),
         quarter=quarter,
-        not_started=waited > NOT_STARTED_SECONDS,
+        not_started=_not_started(draft),
     )
     return draft, html
 
@@ -203,13 +208,12 @@ def build(quarter):
 
 def _build_status(quarter):
     build = builds.latest_build(_started(quarter)) or abort(404)
-    waited = (utcnow() - build.requested_at).total_seconds() if build.state == BuildState.QUEUED else 0
     html = render_template(
         "reports/_build_status.html",
         build=build,
         quarter=quarter,
         report=services.report_for(quarter),
-        not_started=waited > NOT_STARTED_SECONDS,
+        not_started=_not_started(build),
     )
     return build, html
 
