@@ -58,7 +58,7 @@ def test_download_draft_pdf_makes_it_in_the_job_and_serves_the_stored_pdf(client
     html, state, status = _page(client)
     assert state == "queued"
     assert texts(html, "h1") == [f"Draft PDF of the {LAST.label} report"]
-    assert status == f"Waiting to start. Asked for by {draft.requested_by.name} at {date_time(draft.requested_at)}."
+    assert status == f"Waiting to start. Asked for by {draft.requested_by.name} on {date_time(draft.requested_at)}."
     assert texts(html, "[data-build-refresh]") == ["Check again"], "without JavaScript, the page is refreshed"
     assert texts(client.get(f"/reports/{LAST.slug}/draft").get_data(as_text=True), ".app-report-toolbar strong") == [
         f"Draft for {LAST.label}, as at {long_date(local_today())}.",
@@ -266,3 +266,19 @@ def test_the_fingerprint_follows_what_the_report_shows_not_the_day_nor_the_chart
     assert services.draft_fingerprint(redrawn) == fingerprint
     assert services.draft_fingerprint(figures_changed) != fingerprint
     assert services.draft_fingerprint(recoloured) != fingerprint
+
+
+def test_a_draft_waiting_over_two_minutes_says_the_scheduler_may_not_be_running(client, auth, db, plan):
+    auth.sign_in("chair")
+    client.post(f"/reports/{LAST.slug}/draft-pdf")
+    assert "may not be running" not in _page(client)[2], "a request just made is only waiting"
+    (draft,) = _drafts(db)
+    draft.requested_at = draft.requested_at - timedelta(minutes=2, seconds=1)
+    db.session.commit()
+    _, state, status = _page(client)
+    assert state == "queued"
+    assert status == (
+        f"Waiting to start. Asked for by {draft.requested_by.name} on {date_time(draft.requested_at)}. ! Warning "
+        "This has not started after 2 minutes. The scheduler that makes draft PDFs and builds reports may not be "
+        "running: ask an administrator to check it."
+    )

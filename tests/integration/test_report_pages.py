@@ -136,7 +136,7 @@ def test_build_then_publish_sends_it_to_the_list(client, auth, db, make, last_qu
     assert work_through_builds() == "1 report published, 0 failed"
     page, state, status = _status(client)
     assert f"Publishing the {LAST.label} report" in page and state == "done"
-    assert status.startswith(f"The {LAST.label} report is published. It is on its way to 1 person. Finished at ")
+    assert status.startswith(f"The {LAST.label} report is published. It is on its way to 1 person. Finished on ")
     sent = db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "report_published"))
     assert sent.to_address == "priya.shah@lcjb.example.org" and sent.attachment_name.endswith(".pdf")
 
@@ -249,13 +249,13 @@ def test_the_progress_page_follows_a_build_from_waiting_to_built(client, auth, d
 
     _claim_next("test-worker")
     _, state, status = _status(client)
-    assert state == "running" and status.startswith("Building the report. Started at ")
+    assert state == "running" and status.startswith("Building the report. Started on ")
 
     assert work_through_builds() == "1 report built, 0 failed"
     page, state, status = _status(client)
     assert state == "done"
     assert status.startswith(
-        f"The {LAST.label} report is built. Check it, then publish it to send it to the subgroup. Finished at "
+        f"The {LAST.label} report is built. Check it, then publish it to send it to the subgroup. Finished on "
     )
     assert status.endswith(f". Check the {LAST.label} report")
     assert "Check again" not in page
